@@ -31,12 +31,12 @@ enum message_flag : std::uint32_t {
 std::vector<std::string> flag_names(std::uint32_t flags);
 
 struct bot_message {
-    std::string id;              // stable text id ("welcome.hello", "safety.check"), for tests and review
+    std::string id; // stable text id ("welcome.hello", "safety.check"), for tests and review
     heregoes::topic topic{};     // the topic of the state (or crisis) that produced it
     std::string text;            // rendered text
     std::vector<choice> choices; // quick replies; empty when none
     std::uint32_t typing_ms = 0; // pacing hint for the client
-    bool await = false;          // true on the last message of a turn: the engine now waits for input
+    bool await = false; // true on the last message of a turn: the engine now waits for input
     std::uint32_t flags = flag_none;
     std::uint32_t seq = 0; // position in the session's message history, from 1; set by the runtime
 };

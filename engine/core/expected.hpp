@@ -13,9 +13,11 @@ namespace heregoes {
 
 // What went wrong, where, in words a dialog author or an operator can act on.
 struct error {
-    std::string code;    // stable, machine-readable: "json_syntax", "unknown_target", "bad_regex", ...
-    std::string message; // one sentence for a person: what is wrong and, where possible, how to fix it
-    std::string where;   // "file:line:column", or "file#/json/pointer", or empty when not about a place
+    std::string code; // stable, machine-readable: "json_syntax", "unknown_target", "bad_regex", ...
+    std::string
+        message; // one sentence for a person: what is wrong and, where possible, how to fix it
+    std::string
+        where; // "file:line:column", or "file#/json/pointer", or empty when not about a place
 
     // "where: message" (or just the message), the form every command-line tool prints.
     std::string to_string() const { return where.empty() ? message : where + ": " + message; }

@@ -29,7 +29,8 @@ struct safety_state {
     bool risk_seen = false;      // tier 1 or 2 fired earlier: escalate sooner, keep help pinned
     std::uint8_t concern = 0;    // the safety layer's code for what triggered the current pause
     std::uint8_t turns_seen = 0; // user messages screened so far, saturating at 255
-    std::array<std::uint32_t, window_size> recent{}; // category bits of recent messages, newest first
+    std::array<std::uint32_t, window_size>
+        recent{}; // category bits of recent messages, newest first
 
     bool operator==(const safety_state&) const = default;
 };
@@ -47,6 +48,8 @@ enum class gate_result : std::uint8_t {
     pass_with_note, // the dialog handles it, then calls append_note for one gentle line about help
     took_over,      // the gate answered (messages appended); the dialog does not see this input
     resume,         // the person chose to go back: the runtime presents the current state again
+    answered,       // the gate answered a side question ("are you a bot?"): the dialog stays where
+                    // it is and offers its current choices again on the gate's last message
 };
 
 // Choice ids the gate owns all start with this prefix; "safety.help_now" works at any time.

@@ -8,6 +8,7 @@
 #include "engine/core/safety_gate.hpp"
 #include "engine/dialog/session.hpp"
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,22 +35,27 @@ enum class turn_status : std::uint8_t {
 
 struct turn_output {
     std::vector<bot_message> messages; // this turn's messages; the last has await = true
-    bool ended = false;            // the dialog reached an end state
-    bool forget_requested = false; // the person asked to erase their data ("delete my data")
+    bool ended = false;                // the dialog reached an end state
+    bool forget_requested = false;     // the person asked to erase their data ("delete my data")
+    std::vector<state_index> entered;  // states entered this turn, in order (coverage, tracing)
+    // Working memory the turn reuses between calls (normalised text, matched pattern indexes).
+    // Meaningless to callers; emptied by clear() so no typed text lingers in it.
+    std::string scratch_text;
+    std::vector<int> scratch_matches;
     void clear() {
         messages.clear();
         ended = false;
         forget_requested = false;
+        entered.clear();
+        scratch_text.clear();
+        scratch_matches.clear();
     }
 };
 
 // Runs one turn in place: updates `s` and fills `out` (cleared first). Reuses `out`'s capacity, so
 // a server that keeps one turn_output per thread allocates little per turn.
-turn_status step(const dialog& d,
-                 const safety::gate& gate,
-                 session& s,
-                 const input& in,
-                 turn_output& out);
+turn_status
+step(const dialog& d, const safety::gate& gate, session& s, const input& in, turn_output& out);
 
 // The value form of step(), for tests and tools.
 struct turn_result {
@@ -58,5 +64,14 @@ struct turn_result {
     turn_status status = turn_status::ok;
 };
 turn_result turn(const dialog& d, const safety::gate& gate, session s, const input& in);
+
+// A fresh session on `d` in `locale` (which must be one of d.locales()); `seed` picks message
+// variants for the session's whole life.
+session new_session(const dialog& d, std::string_view locale, std::uint64_t seed);
+
+// Runs the first turn of a fresh session at `state` instead of the dialog's start (transcript
+// tests that begin at a named state). Like step() with input::kind::start otherwise.
+turn_status start_at(
+    const dialog& d, const safety::gate& gate, session& s, state_index state, turn_output& out);
 
 } // namespace heregoes::dialog

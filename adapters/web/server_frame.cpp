@@ -1,0 +1,102 @@
+// Hand-written encoders for server frames. Field order is fixed (type first), which keeps frames
+// easy to read in a browser's network panel and lets tests compare them as text.
+
+#include "adapters/web/server_frame.hpp"
+
+#include <array>
+
+namespace heregoes::web {
+
+void append_json_string(std::string& out, std::string_view text) {
+    static constexpr std::array<char, 16> hex{
+        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    out.push_back('"');
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 0x0F]);
+            } else {
+                out.push_back(ch);
+            }
+        }
+    }
+    out.push_back('"');
+}
+
+void append_session_frame(std::string& out, const session_info& info) {
+    out += R"({"type":"session","token":)";
+    append_json_string(out, info.token);
+    out += info.resumed ? R"(,"resumed":true,"dialog":)" : R"(,"resumed":false,"dialog":)";
+    append_json_string(out, info.dialog);
+    out += R"(,"version":)";
+    out += std::to_string(info.version);
+    out += R"(,"locale":)";
+    append_json_string(out, info.locale);
+    out.push_back('}');
+}
+
+void append_bot_frame(std::string& out, const bot_message& message) {
+    out += R"({"type":"bot","seq":)";
+    out += std::to_string(message.seq);
+    out += R"(,"topic":)";
+    append_json_string(out, to_string(message.topic));
+    out += R"(,"id":)";
+    append_json_string(out, message.id);
+    out += R"(,"text":)";
+    append_json_string(out, message.text);
+    out += R"(,"choices":[)";
+    bool first = true;
+    for (const auto& c : message.choices) {
+        out += first ? R"({"id":)" : R"(,{"id":)";
+        first = false;
+        append_json_string(out, c.id);
+        out += R"(,"label":)";
+        append_json_string(out, c.label);
+        out.push_back('}');
+    }
+    out += R"(],"typing_ms":)";
+    out += std::to_string(message.typing_ms);
+    out += message.await ? R"(,"await":true,"flags":[)" : R"(,"await":false,"flags":[)";
+    first = true;
+    for (const auto& name : flag_names(message.flags)) {
+        if (!first) {
+            out.push_back(',');
+        }
+        first = false;
+        append_json_string(out, name);
+    }
+    out += "]}";
+}
+
+void append_error_frame(std::string& out, protocol_error code, std::string_view message) {
+    out += R"({"type":"error","code":)";
+    append_json_string(out, to_string(code));
+    out += R"(,"message":)";
+    append_json_string(out, message);
+    out.push_back('}');
+}
+
+void append_forgotten_frame(std::string& out) {
+    out += R"({"type":"forgotten"})";
+}
+
+} // namespace heregoes::web

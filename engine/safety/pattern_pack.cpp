@@ -1,0 +1,256 @@
+// Loading and compiling a pattern pack (see pattern_pack.hpp). The JSON is parsed at this
+// boundary and nlohmann exceptions become errors; every pattern is first compiled on its own so an
+// error names its exact place (file#/categories/self_harm/3) before the combined forms are built.
+
+#include "engine/safety/pattern_pack.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace heregoes::safety {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int pack_schema_version = 1;
+
+// A group that can never match, standing in for an empty guard list so the capture-group
+// numbering of the combined guard stays fixed.
+constexpr std::string_view never_matches = "\\b\\B";
+
+RE2::Options regex_options() {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(pack_regex_memory_bytes);
+    return o;
+}
+
+std::string pointer(std::string_view where, std::string_view json_pointer) {
+    return std::string(where) + "#" + std::string(json_pointer);
+}
+
+// Checks one pattern on its own: it must compile and must not capture (captures would shift the
+// group numbers of the combined guard).
+expected<void> check_pattern(const std::string& pattern, const std::string& place) {
+    if (pattern.empty()) {
+        return fail("bad_regex", "the pattern is empty; remove it or write one", place);
+    }
+    RE2 re(pattern, regex_options());
+    if (!re.ok()) {
+        return fail("bad_regex", "the pattern does not compile: " + re.error(), place);
+    }
+    if (re.NumberOfCapturingGroups() != 0) {
+        return fail("bad_regex",
+                    "the pattern has a capturing group; write (?:...) instead of (...)",
+                    place);
+    }
+    if (re.Match("", 0, 0, RE2::UNANCHORED, nullptr, 0)) {
+        return fail(
+            "bad_regex", "the pattern matches empty text, so it would match everything", place);
+    }
+    return {};
+}
+
+expected<std::vector<std::string>> string_list(const json& node, const std::string& place) {
+    if (!node.is_array()) {
+        return fail("bad_pack", "expected a list of pattern strings", place);
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+        const std::string item_place = place + "/" + std::to_string(i);
+        if (!node[i].is_string()) {
+            return fail("bad_pack", "expected a pattern string", item_place);
+        }
+        out.push_back(node[i].get<std::string>());
+        if (auto ok = check_pattern(out.back(), item_place); !ok) {
+            return ok.error();
+        }
+    }
+    return out;
+}
+
+std::string alternation(const std::vector<std::string>& patterns) {
+    if (patterns.empty()) {
+        return std::string(never_matches);
+    }
+    std::string out;
+    for (const auto& p : patterns) {
+        if (!out.empty()) {
+            out += '|';
+        }
+        out += "(?:" + p + ")";
+    }
+    return out;
+}
+
+} // namespace
+
+expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view json_text,
+                                                            std::string_view where) {
+    json doc;
+    try {
+        doc = json::parse(json_text);
+    } catch (const json::parse_error& e) {
+        return fail("json_syntax",
+                    std::string("the pack is not valid JSON: ") + e.what(),
+                    std::string(where));
+    }
+    if (!doc.is_object()) {
+        return fail("bad_pack", "the pack must be a JSON object", pointer(where, ""));
+    }
+    const auto version = doc.find("schema_version");
+    if (version == doc.end() || !version->is_number_integer() ||
+        version->get<int>() != pack_schema_version) {
+        return fail("bad_pack", "schema_version must be 1", pointer(where, "/schema_version"));
+    }
+    std::unique_ptr<pattern_pack> pack(new pattern_pack());
+
+    const auto locale = doc.find("locale");
+    if (locale == doc.end() || !locale->is_string() || locale->get<std::string>().empty()) {
+        return fail("bad_pack",
+                    "locale must name the pack's locale, e.g. \"en\"",
+                    pointer(where, "/locale"));
+    }
+    pack->locale_ = locale->get<std::string>();
+
+    // Shorthand: word -> replacement, both already in normalised form.
+    std::vector<std::pair<std::string, std::string>> shorthand;
+    if (const auto sh = doc.find("shorthand"); sh != doc.end()) {
+        if (!sh->is_object()) {
+            return fail("bad_pack",
+                        "shorthand must map words to replacements",
+                        pointer(where, "/shorthand"));
+        }
+        for (const auto& [key, value] : sh->items()) {
+            if (!value.is_string() || key.empty() || key.find(' ') != std::string::npos) {
+                return fail("bad_pack",
+                            "a shorthand key is one word and its value a string",
+                            pointer(where, "/shorthand/" + key));
+            }
+            shorthand.emplace_back(key, value.get<std::string>());
+        }
+    }
+    pack->shorthand_ = shorthand_table(std::move(shorthand));
+
+    // Guards, combined in the fixed group order of guard_kind.
+    const auto guards = doc.find("guards");
+    if (guards == doc.end() || !guards->is_object()) {
+        return fail("bad_pack",
+                    "guards must be an object with idiom, negation, informational",
+                    pointer(where, "/guards"));
+    }
+    std::string combined;
+    for (const char* kind : {"idiom", "negation", "informational"}) {
+        std::vector<std::string> list;
+        if (const auto node = guards->find(kind); node != guards->end()) {
+            auto parsed = string_list(*node, pointer(where, std::string("/guards/") + kind));
+            if (!parsed) {
+                return parsed.error();
+            }
+            list = std::move(*parsed);
+        }
+        if (!combined.empty()) {
+            combined += '|';
+        }
+        combined += "(" + alternation(list) + ")";
+    }
+    pack->guards_ = std::make_unique<RE2>(combined, regex_options());
+    if (!pack->guards_->ok()) {
+        return fail("bad_regex",
+                    "the guards do not compile together: " + pack->guards_->error(),
+                    pointer(where, "/guards"));
+    }
+
+    // Answers to the check question, matched against the whole reply.
+    const auto answers = doc.find("answers");
+    if (answers == doc.end() || !answers->is_object()) {
+        return fail("bad_pack",
+                    "answers must hold the yes and no replies to the check question",
+                    pointer(where, "/answers"));
+    }
+    for (auto [kind, target] :
+         {std::pair{"yes", &pack->answer_yes_}, std::pair{"no", &pack->answer_no_}}) {
+        const auto node = answers->find(kind);
+        if (node == answers->end()) {
+            return fail("bad_pack",
+                        std::string("answers needs a \"") + kind + "\" list",
+                        pointer(where, "/answers"));
+        }
+        auto list = string_list(*node, pointer(where, std::string("/answers/") + kind));
+        if (!list) {
+            return list.error();
+        }
+        // A reply may end with punctuation tokens ("yes ." after normalising "yes.").
+        *target =
+            std::make_unique<RE2>("(?:" + alternation(*list) + ")(?: [.,])*", regex_options());
+        if (!(*target)->ok()) {
+            return fail("bad_regex",
+                        "the answers do not compile together: " + (*target)->error(),
+                        pointer(where, std::string("/answers/") + kind));
+        }
+    }
+
+    // Risk patterns, one set entry per pattern.
+    const auto categories = doc.find("categories");
+    if (categories == doc.end() || !categories->is_object() || categories->empty()) {
+        return fail("bad_pack",
+                    "categories must map category names to pattern lists",
+                    pointer(where, "/categories"));
+    }
+    pack->risks_ = std::make_unique<RE2::Set>(regex_options(), RE2::UNANCHORED);
+    for (const auto& [name, node] : categories->items()) {
+        const std::string place = pointer(where, "/categories/" + name);
+        const auto category = risk_category_from_string(name);
+        if (!category) {
+            return fail("bad_pack", "unknown category \"" + name + "\"", place);
+        }
+        auto list = string_list(node, place);
+        if (!list) {
+            return list.error();
+        }
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            std::string error;
+            if (pack->risks_->Add((*list)[i], &error) < 0) {
+                return fail("bad_regex",
+                            "the pattern does not compile: " + error,
+                            place + "/" + std::to_string(i));
+            }
+            pack->category_of_.push_back(*category);
+        }
+    }
+    if (!pack->risks_->Compile()) {
+        return fail("bad_regex",
+                    "the risk patterns are too large to compile together",
+                    pointer(where, "/categories"));
+    }
+    return pack;
+}
+
+pattern_pack::answer pattern_pack::classify_answer(std::string_view normalised) const {
+    if (RE2::FullMatch(normalised, *answer_yes_)) {
+        return answer::yes;
+    }
+    if (RE2::FullMatch(normalised, *answer_no_)) {
+        return answer::no;
+    }
+    return answer::other;
+}
+
+expected<std::unique_ptr<pattern_pack>> pattern_pack::load_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return fail("io", "cannot open the pattern pack; check the data directory", path);
+    }
+    std::string text;
+    text.resize(max_pack_file_bytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_pack_file_bytes) {
+        return fail("too_large", "the pattern pack is larger than 1 MiB", path);
+    }
+    return parse(text, path);
+}
+
+} // namespace heregoes::safety

@@ -1,0 +1,52 @@
+#pragma once
+
+// The risk categories the pattern packs name, as bits. One message's matches are a bitset; the
+// session keeps the bitsets of its last few messages (safety_state::recent) and never the text,
+// so a risk split across two messages is still seen. The names are the keys of the pack files.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace heregoes::safety {
+
+enum class risk_category : std::uint8_t {
+    passive_ideation,  // wishing not to wake up, wanting everything to stop
+    active_ideation,   // stated wish or intent to end one's life
+    imminent_act,      // something already taken or done, or the act under way
+    method_seeking,    // asking how much, how many or what would be lethal
+    method_location,   // asking about heights, bridges, tracks: risky only with distress around it
+    preparatory_act,   // giving things away, goodbye letters
+    burdensomeness,    // "everyone would be better off without me"
+    future_absence,    // "I won't be around anyway"
+    self_harm,         // current self-harm
+    self_harm_severe,  // self-harm with a serious or worsening wound
+    harm_to_others,    // a threat or plan to hurt another person
+    child_abuse,       // a child being abused, told by the child
+    minor_cue,         // the writer says they are a child ("I'm 14", "my teacher at school")
+    domestic_abuse,    // intimate-partner or household violence
+    elder_abuse,       // an older or dependent adult being harmed or exploited
+    timing_cue,        // "tonight's the night": imminent only next to another cue
+    means_cue,         // "I've got everything I need": imminent only next to another cue
+    seriousness_cue,   // "not joking this time": raises risk, never negates it
+    distress,          // a stressor or despair (job loss, "can't cope"): context only
+    hopelessness,      // "what's the point", "can't do this anymore": risk with context
+    identity_question, // "are you a bot?", "is this a real person?"
+};
+
+inline constexpr std::size_t risk_category_count = 21;
+
+using risk_bits = std::uint32_t;
+
+// The bit of one category in a risk_bits set.
+constexpr risk_bits bit(risk_category c) noexcept {
+    return risk_bits{1} << static_cast<unsigned>(c);
+}
+
+// The category's name as written in the pack files ("passive_ideation").
+std::string_view to_string(risk_category c) noexcept;
+
+// Parses a category name; nullopt when the pack names a category that does not exist.
+std::optional<risk_category> risk_category_from_string(std::string_view name) noexcept;
+
+} // namespace heregoes::safety

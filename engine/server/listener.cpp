@@ -1,0 +1,103 @@
+// The acceptor. Accept errors other than shutdown are logged and accepting continues: running
+// out of file descriptors for a moment must not stop the server for good.
+
+#include "engine/server/listener.hpp"
+
+#include "engine/server/http_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+namespace heregoes::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+
+listener::listener(net::io_context& accept_context,
+                   std::vector<net::io_context*> workers,
+                   server_context& ctx,
+                   chat_service& chat)
+    : accept_context_(accept_context)
+    , acceptor_(net::make_strand(accept_context))
+    , workers_(std::move(workers))
+    , ctx_(ctx)
+    , chat_(chat) {
+}
+
+expected<std::shared_ptr<listener>> listener::open(net::io_context& accept_context,
+                                                   std::vector<net::io_context*> workers,
+                                                   server_context& ctx,
+                                                   chat_service& chat) {
+    std::shared_ptr<listener> l(new listener(accept_context, std::move(workers), ctx, chat));
+    beast::error_code ec;
+    const auto address = net::ip::make_address(ctx.config.address, ec);
+    const std::string where = ctx.config.address + ":" + std::to_string(ctx.config.port);
+    if (ec) {
+        return fail("listen", "the listen address is not an IP address.", where);
+    }
+    const net::ip::tcp::endpoint endpoint{address, static_cast<std::uint16_t>(ctx.config.port)};
+    l->acceptor_.open(endpoint.protocol(), ec);
+    if (ec) {
+        return fail("listen", "cannot open a socket: " + ec.message(), where);
+    }
+    l->acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) {
+        return fail("listen", "cannot set SO_REUSEADDR: " + ec.message(), where);
+    }
+    l->acceptor_.bind(endpoint, ec);
+    if (ec) {
+        return fail("listen",
+                    "cannot bind: " + ec.message() + ". Is another server using the port?",
+                    where);
+    }
+    l->acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return fail("listen", "cannot listen: " + ec.message(), where);
+    }
+    l->port_ = l->acceptor_.local_endpoint(ec).port();
+    return l;
+}
+
+void listener::run() {
+    net::post(acceptor_.get_executor(),
+              beast::bind_front_handler(&listener::do_accept, shared_from_this()));
+}
+
+void listener::stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        beast::error_code ec;
+        self->acceptor_.close(ec);
+    });
+}
+
+void listener::do_accept() {
+    auto& worker = *workers_[next_worker_];
+    next_worker_ = (next_worker_ + 1) % workers_.size();
+    acceptor_.async_accept(net::make_strand(worker),
+                           beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, net::ip::tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+        return;
+    }
+    if (ec) {
+        ctx_.log.write(log_level::warn, "accept_failed", {{"error", ec.message()}});
+    } else if (ctx_.open_connections.load(std::memory_order_relaxed) >=
+               ctx_.config.max_connections) {
+        ctx_.stats.count_reject(reject_reason::capacity);
+        beast::error_code ignored;
+        socket.close(ignored);
+    } else {
+        ctx_.open_connections.fetch_add(1, std::memory_order_relaxed);
+        connection_slot slot(ctx_.open_connections);
+        beast::error_code ignored;
+        // Replies are whole frames written at once; waiting to coalesce them only adds latency.
+        socket.set_option(net::ip::tcp::no_delay(true), ignored);
+        std::make_shared<http_session>(std::move(socket), ctx_, chat_, std::move(slot))->run();
+    }
+    do_accept();
+}
+
+} // namespace heregoes::server

@@ -1,0 +1,317 @@
+// The WebSocket connection: handshake, read loop, ordering, rate limits, write queue, close.
+// Steps come in do_/on_ pairs as in Beast's examples; every member is touched only on the
+// connection's strand (the socket's executor), which is what makes the queues safe.
+
+#include "engine/server/ws_session.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/error.hpp>
+
+#include <algorithm>
+
+namespace heregoes::server {
+
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+namespace net = boost::asio;
+using web::protocol_error;
+
+ws_session::ws_session(net::ip::tcp::socket socket,
+                       server_context& ctx,
+                       chat_service& chat,
+                       net::ip::address client,
+                       connection_slot slot)
+    : ws_(batching_socket(std::move(socket)))
+    , ctx_(ctx)
+    , chat_(chat)
+    , client_(std::move(client))
+    , slot_(std::move(slot))
+    , conv_(ctx.stats)
+    , rate_(ctx.config.connection_rate_per_second,
+            static_cast<double>(ctx.config.connection_burst),
+            clock::now())
+    , strikes_(1.0 / static_cast<double>(ctx.config.strike_forgive_seconds),
+               static_cast<double>(ctx.config.abuse_strikes),
+               clock::now())
+    , idle_timer_(ws_.get_executor())
+    , last_message_(clock::now()) {
+}
+
+ws_session::~ws_session() {
+    ctx_.clients.disconnect(client_);
+    if (tracker_id_ != 0) {
+        ctx_.sessions.remove(tracker_id_);
+    }
+    if (open_) {
+        ctx_.stats.connections.fetch_sub(1, std::memory_order_relaxed);
+    }
+}
+
+void ws_session::run(beast::http::request<beast::http::empty_body> request) {
+    tracker_id_ = ctx_.sessions.add(weak_from_this());
+    websocket::stream_base::timeout timeout;
+    timeout.handshake_timeout = std::chrono::milliseconds(ctx_.config.handshake_timeout_ms);
+    // The idle limit is the connection's own timer (arm_idle_timer), which counts complete
+    // messages rather than bytes, so a client trickling one frame forever is still closed.
+    timeout.idle_timeout = websocket::stream_base::none();
+    timeout.keep_alive_pings = false;
+    ws_.set_option(timeout);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(beast::http::field::server, "heregoes"); }));
+    ws_.read_message_max(ctx_.config.max_frame_bytes);
+    ws_.auto_fragment(false);
+    ws_.text(true);
+    ws_.async_accept(request,
+                     beast::bind_front_handler(&ws_session::on_accept, shared_from_this()));
+}
+
+void ws_session::on_accept(beast::error_code ec) {
+    if (ec) {
+        return; // the handshake failed or timed out; nothing was started
+    }
+    open_ = true;
+    ctx_.stats.connections.fetch_add(1, std::memory_order_relaxed);
+    ctx_.stats.connections_total.fetch_add(1, std::memory_order_relaxed);
+    last_message_ = clock::now();
+    arm_idle_timer();
+    if (ctx_.draining.load(std::memory_order_relaxed)) {
+        draining_ = true;
+        close_after_writes(websocket::close_code::going_away);
+    }
+    do_read();
+}
+
+void ws_session::drain() {
+    net::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+        self->draining_ = true;
+        if (!self->busy_ && self->inbox_.empty()) {
+            self->close_after_writes(websocket::close_code::going_away);
+        }
+    });
+}
+
+void ws_session::do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+}
+
+void ws_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        if (ec == websocket::error::message_too_big) {
+            // Beast has already answered with close code 1009 from the frame header.
+            ctx_.stats.count_error(protocol_error::too_large);
+        }
+        idle_timer_.cancel();
+        return; // closed, reset or timed out: the session ends when the last handler returns
+    }
+    const auto now = clock::now();
+    last_message_ = now;
+    if (!draining_ && !closing_ && !close_after_) {
+        accept_frame(now);
+    }
+    buffer_.consume(buffer_.size());
+    do_read();
+}
+
+void ws_session::accept_frame(clock::time_point received) {
+    if (!ws_.got_text()) {
+        send_error(protocol_error::bad_json,
+                   "Binary frames are not accepted; send JSON text frames.");
+        strike();
+        return;
+    }
+    if (!rate_.try_take(received) || !ctx_.clients.try_frame(client_, received)) {
+        send_error(protocol_error::rate_limited);
+        strike();
+        return;
+    }
+    const auto data = buffer_.cdata();
+    const std::string_view payload(static_cast<const char*>(data.data()), data.size());
+    auto parsed = web::parse_client_frame(payload, ctx_.frame_limits);
+    if (!parsed.frame) {
+        send_error(parsed.error.code, parsed.error.message);
+        strike();
+        return;
+    }
+    if (inbox_.size() >= ctx_.config.max_queued_frames) {
+        send_error(protocol_error::rate_limited,
+                   "Too many messages are waiting for an answer. Wait for the reply, then send.");
+        strike();
+        return;
+    }
+    inbox_.push_back(queued_frame{std::move(*parsed.frame), received});
+    process_next();
+}
+
+void ws_session::process_next() {
+    if (busy_ || inbox_.empty() || closing_ || close_after_) {
+        return;
+    }
+    busy_ = true;
+    auto item = std::move(inbox_.front());
+    inbox_.pop_front();
+    chat_.handle(item.frame,
+                 conv_,
+                 ws_.get_executor(),
+                 [self = shared_from_this(), received = item.received](reply r) {
+                     self->on_reply(std::move(r), received);
+                 });
+}
+
+void ws_session::on_reply(reply r, clock::time_point received) {
+    busy_ = false;
+    const bool close = r.close;
+    if (r.turn) {
+        ctx_.stats.turns.fetch_add(1, std::memory_order_relaxed);
+    }
+    send(std::move(r.frames));
+    ctx_.stats.turn_latency.observe(clock::now() - received);
+    if (close) {
+        inbox_.clear();
+        close_after_writes(websocket::close_code::normal);
+        return;
+    }
+    process_next();
+    if (draining_ && !busy_ && inbox_.empty()) {
+        close_after_writes(websocket::close_code::going_away);
+    }
+}
+
+void ws_session::send_error(protocol_error code, std::string_view message) {
+    send(chat_.error_reply(code, message).frames);
+}
+
+void ws_session::send(std::vector<std::string> frames) {
+    if (closing_ || frames.empty()) {
+        return;
+    }
+    if (outbox_.size() >= max_pending_replies) {
+        // The client is not reading its replies; stop serving it rather than buffer more.
+        boost::system::error_code ignored;
+        ws_.next_layer().next_layer().close(ignored);
+        closing_ = true;
+        return;
+    }
+    outbox_.push_back(std::move(frames));
+    if (!write_active_) {
+        do_write();
+    }
+}
+
+void ws_session::do_write() {
+    if (outbox_.empty()) {
+        write_active_ = false;
+        if (close_after_ && !busy_) {
+            do_close();
+        }
+        return;
+    }
+    write_active_ = true;
+    writing_ = std::move(outbox_.front());
+    outbox_.pop_front();
+    // A single frame goes straight out; several are held and sent with one socket write.
+    if (writing_.size() > 1) {
+        ws_.next_layer().hold();
+    }
+    write_frame(0);
+}
+
+void ws_session::write_frame(std::size_t index) {
+    if (index == writing_.size()) {
+        if (ws_.next_layer().holding()) {
+            ws_.next_layer().async_release(
+                [self = shared_from_this()](beast::error_code ec) { self->on_batch_written(ec); });
+        } else {
+            on_batch_written({});
+        }
+        return;
+    }
+    ws_.async_write(net::buffer(writing_[index]),
+                    [self = shared_from_this(), index](beast::error_code ec, std::size_t) {
+                        if (ec) {
+                            if (self->ws_.next_layer().holding()) {
+                                self->ws_.next_layer().async_release(
+                                    [self, ec](beast::error_code) { self->on_batch_written(ec); });
+                                return;
+                            }
+                            self->on_batch_written(ec);
+                            return;
+                        }
+                        self->write_frame(index + 1);
+                    });
+}
+
+void ws_session::on_batch_written(beast::error_code ec) {
+    writing_.clear();
+    if (ec) {
+        write_active_ = false;
+        outbox_.clear();
+        closing_ = true;
+        return;
+    }
+    do_write();
+}
+
+void ws_session::strike() {
+    if (strikes_.try_take(clock::now())) {
+        return;
+    }
+    ctx_.stats.abuse_closes.fetch_add(1, std::memory_order_relaxed);
+    ctx_.log.write(log_level::info, "connection_closed_for_abuse");
+    inbox_.clear();
+    close_after_writes(websocket::close_code::policy_error);
+}
+
+void ws_session::close_after_writes(websocket::close_code code) {
+    if (closing_ || close_after_) {
+        return;
+    }
+    close_after_ = code;
+    if (!write_active_ && !busy_) {
+        do_close();
+    }
+}
+
+void ws_session::do_close() {
+    if (closing_ || !open_) {
+        return;
+    }
+    closing_ = true;
+    idle_timer_.cancel();
+    ws_.async_close(websocket::close_reason(close_after_.value_or(websocket::close_code::normal)),
+                    [self = shared_from_this()](beast::error_code) {});
+}
+
+void ws_session::arm_idle_timer() {
+    const auto idle = std::chrono::seconds(ctx_.config.idle_timeout_seconds);
+    // Checking a few times per period keeps the overshoot small without re-arming per message.
+    const auto period = std::max<clock::duration>(idle / 4, std::chrono::milliseconds(100));
+    idle_timer_.expires_after(period);
+    idle_timer_.async_wait([self = shared_from_this(), idle](beast::error_code ec) {
+        if (ec || self->closing_) {
+            return;
+        }
+        if (clock::now() - self->last_message_ < idle) {
+            self->arm_idle_timer();
+            return;
+        }
+        if (self->write_active_) {
+            // Idle and its writes are stuck: the peer is gone or not reading.
+            boost::system::error_code ignored;
+            self->ws_.next_layer().next_layer().close(ignored);
+            self->closing_ = true;
+            return;
+        }
+        // A turn in flight still completes and is sent before the close.
+        self->inbox_.clear();
+        self->close_after_writes(websocket::close_code::going_away);
+        if (!self->closing_) {
+            self->arm_idle_timer();
+        }
+    });
+}
+
+} // namespace heregoes::server

@@ -1,0 +1,79 @@
+#pragma once
+
+// Sealing: authenticated encryption of everything a session stores (its encoded state, the bot
+// frames kept for replay, opted-in transcripts) with keys only the token holder can derive. Keys
+// come from HKDF-SHA256 over the token's secret bytes, one per purpose (info "heregoes session v1
+// <purpose>"), and seal with AES-256-GCM under a fresh random 96-bit nonce. A sealed blob is
+//     version (1 byte) | nonce (12) | ciphertext | tag (16)
+// with the version byte and the session key as associated data, so a blob moved to another session,
+// or to another purpose, fails to open. The server derives a `session_sealer` once per session.
+
+#include "engine/core/expected.hpp"
+#include "engine/store/session_store.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace heregoes::store {
+
+// What a sealed blob holds; each purpose has its own key, so blobs of one cannot pass for another.
+enum class seal_purpose : std::uint8_t {
+    state,      // the encoded session
+    frame,      // a bot message kept for replay
+    transcript, // a line of an opted-in transcript
+};
+
+// The format version written as the first byte; bump it with any change to the layout or KDF.
+inline constexpr std::uint8_t seal_format_version = 1;
+
+// GCM's standard nonce width; random nonces of this size are safe for far more seals than one
+// session ever makes (the NIST bound is 2^32 per key).
+inline constexpr std::size_t seal_nonce_bytes = 12;
+
+// The full 128-bit GCM tag; shorter tags weaken forgery resistance for no gain here.
+inline constexpr std::size_t seal_tag_bytes = 16;
+
+// Bytes a seal adds to its plaintext.
+inline constexpr std::size_t seal_overhead_bytes = 1 + seal_nonce_bytes + seal_tag_bytes;
+
+// The largest plaintext sealed or opened: a session state or frame is a few KiB; anything near this
+// is a bug or garbage, and refusing it bounds the memory one call can take.
+inline constexpr std::size_t max_sealed_plaintext_bytes = 1024 * 1024;
+
+// The keys of one session. Holds secrets: they are wiped when the object goes away.
+// Seal and open are const and keep no state, so one sealer may be used from several threads.
+class session_sealer {
+public:
+    // Derives the keys of the session the token belongs to; "bad_token" when the token is
+    // malformed.
+    static expected<session_sealer> derive(std::string_view token);
+
+    session_sealer(const session_sealer& other);
+    session_sealer& operator=(const session_sealer& other);
+    ~session_sealer();
+
+    // The key the session is filed under (SHA-256 of the token), bound into every seal.
+    const session_key& key() const noexcept { return key_; }
+
+    // Encrypts and authenticates `plaintext` for `purpose`; an error only when the CSPRNG or the
+    // cipher fails, or the plaintext exceeds max_sealed_plaintext_bytes.
+    expected<std::string> seal(seal_purpose purpose, std::string_view plaintext) const;
+
+    // Checks and decrypts a blob made by `seal` of this session and purpose. Tampering, truncation,
+    // a wrong session or purpose and plain garbage all give error "unsealable", never a crash.
+    expected<std::string> open(seal_purpose purpose, std::string_view sealed) const;
+
+private:
+    static constexpr std::size_t key_bytes = 32; // AES-256
+    static constexpr std::size_t purpose_count = 3;
+
+    session_sealer() = default;
+
+    session_key key_{};
+    std::array<std::array<std::uint8_t, key_bytes>, purpose_count> keys_{};
+};
+
+} // namespace heregoes::store

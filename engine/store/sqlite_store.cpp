@@ -1,0 +1,933 @@
+// The SQLite session store: one file in WAL mode, one writer thread with group commit, one reader
+// thread, each owning its own connection (so SQLite runs without its internal mutexes).
+//
+// Durability. A save's completion runs only after the COMMIT that holds it has returned. In WAL
+// mode COMMIT appends the transaction to the -wal file with write(2), so once it returns the bytes
+// are in the kernel's page cache, which outlives the process: a kill -9 at any moment after the
+// completion loses nothing, and SQLite replays the log when the file is next opened. That is what
+// synchronous=NORMAL gives, and it is what "kill -9 the server, restart on the same file, and every
+// session resumes at the last turn its client saw" asks for, so NORMAL is the default. It does not
+// fsync at each commit: on a power cut or kernel crash the last commits (those since the previous
+// checkpoint) may be lost, though the file stays consistent. sqlite_sync::full fsyncs the log at
+// every commit for deployments that need turns to survive power loss too; group commit spreads that
+// one fsync over every write in the batch.
+//
+// Group commit. Writes queue (bounded by max_queued_writes; past that a save completes at once as
+// failed, since blocking would stall a network thread and queueing without bound would hide a dying
+// disk). The writer takes everything queued, applies it in one transaction, each write inside its
+// own savepoint so one failed write cannot spoil the others, commits, then runs the completions.
+//
+// Privacy. secure_delete is on, so SQLite overwrites deleted rows with zeros; after a batch that
+// erased anything the writer runs a TRUNCATE checkpoint, so the old copies in the write-ahead log
+// go too, and an erased session leaves no sealed bytes in any of the store's files.
+
+#include "engine/store/sqlite_store.hpp"
+
+#include "engine/store/store_limits.hpp"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <variant>
+
+namespace heregoes::store {
+namespace {
+
+// --- Statements ----------------------------------------------------------------------------------
+
+struct statement_finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using statement = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
+
+// Resets a statement and clears its bindings when a use of it ends, however it ends.
+class statement_use {
+public:
+    explicit statement_use(const statement& s)
+        : s_(s.get()) {}
+    ~statement_use() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    statement_use(const statement_use&) = delete;
+    statement_use& operator=(const statement_use&) = delete;
+
+    void bind(int index, const void* data, std::size_t size) {
+        // SQLITE_STATIC: the bytes outlive this use. A zero-length blob still needs a non-null
+        // pointer.
+        static const char empty = 0;
+        sqlite3_bind_blob64(s_, index, size == 0 ? &empty : data, size, SQLITE_STATIC);
+    }
+    void bind(int index, const session_key& key) { bind(index, key.data(), key.size()); }
+    void bind(int index, const std::string& bytes) { bind(index, bytes.data(), bytes.size()); }
+    void bind(int index, std::int64_t value) { sqlite3_bind_int64(s_, index, value); }
+
+    int step() { return sqlite3_step(s_); }
+    std::int64_t integer(int column) { return sqlite3_column_int64(s_, column); }
+    std::string blob(int column) {
+        const void* data = sqlite3_column_blob(s_, column);
+        int size = sqlite3_column_bytes(s_, column);
+        return data == nullptr ? std::string() : std::string(static_cast<const char*>(data), size);
+    }
+
+private:
+    sqlite3_stmt* s_;
+};
+
+struct connection_closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using connection = std::unique_ptr<sqlite3, connection_closer>;
+
+// --- Schema --------------------------------------------------------------------------------------
+
+// Migration N takes a file from user_version N-1 to N; never edit one that has shipped, add
+// another. Blobs are sealed (sealing.hpp); keys are SHA-256 of tokens; times are unix seconds.
+constexpr const char* migrations[] = {
+    // 1: sessions, replay frames, opted-in transcripts.
+    "CREATE TABLE sessions ("
+    "  key BLOB PRIMARY KEY NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  state BLOB NOT NULL,"
+    "  touched INTEGER NOT NULL);"
+    "CREATE INDEX sessions_by_touched ON sessions (touched);"
+    "CREATE TABLE frames ("
+    "  key BLOB NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  sealed BLOB NOT NULL,"
+    "  PRIMARY KEY (key, seq));"
+    "CREATE TABLE transcripts ("
+    "  key BLOB NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  sealed BLOB NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  PRIMARY KEY (key, seq));"
+    "CREATE INDEX transcripts_by_at ON transcripts (at);",
+};
+static_assert(std::size(migrations) == sqlite_schema_version,
+              "every schema version needs its migration");
+
+// --- Requests ------------------------------------------------------------------------------------
+
+struct save_request {
+    session_write write;
+    std::function<void(write_status)> done;
+};
+struct erase_request {
+    session_key key;
+    std::function<void(bool)> done;
+};
+struct purge_request {
+    std::int64_t cutoff_unix;
+    std::int64_t transcript_cutoff_unix;
+    std::function<void(std::size_t)> done;
+};
+struct checkpoint_request {
+    std::function<void(expected<void>)> done;
+};
+// A write refused for back-pressure: it touches nothing and only completes, as failed.
+struct refused_request {
+    std::function<void()> done;
+};
+using write_request =
+    std::variant<save_request, erase_request, purge_request, checkpoint_request, refused_request>;
+
+} // namespace
+
+// --- The engine ----------------------------------------------------------------------------------
+
+class sqlite_store::engine {
+public:
+    static expected<std::unique_ptr<engine>> open(const sqlite_options& options);
+    ~engine();
+
+    void enqueue_write(write_request request, bool counts_against_bound);
+    void enqueue_read(std::function<void()> task, std::function<void()> refuse);
+    void flush();
+    bool ready() const { return healthy_.load(std::memory_order_relaxed); }
+
+    // Reader-side queries; run on the reader thread only.
+    expected<std::optional<stored_session>> read_session(const session_key& key);
+    expected<std::vector<sealed_frame>> read_frames(const session_key& key, std::uint32_t after);
+    expected<std::vector<std::string>> read_transcript(const session_key& key);
+
+private:
+    engine() = default;
+
+    expected<void> open_writer();
+    expected<void> open_reader();
+    void run_writer();
+    void run_reader();
+    void apply_batch(std::deque<write_request>& batch);
+
+    // Writer-side steps; each returns false (after reporting) when SQLite fails.
+    bool exec(sqlite3* db, const char* sql);
+    expected<write_status> apply_save(const session_write& write);
+    bool apply_erase(const session_key& key);
+    expected<std::size_t> apply_purge(std::int64_t cutoff, std::int64_t transcript_cutoff);
+    expected<void> run_checkpoint();
+
+    error sqlite_error(sqlite3* db, const std::string& doing) const;
+    void report(const error& e) const;
+    expected<statement> prepare(sqlite3* db, const char* sql);
+
+    sqlite_options options_;
+    std::string path_text_;
+
+    connection writer_db_;
+    statement insert_session_, update_session_, upsert_frame_, trim_frames_, next_transcript_seq_,
+        insert_transcript_, delete_session_, delete_frames_, delete_transcript_, purge_frames_,
+        purge_transcripts_, purge_sessions_, purge_old_transcripts_;
+
+    connection reader_db_;
+    statement select_session_, select_frames_, select_transcript_;
+
+    std::atomic<bool> healthy_{true};
+
+    std::mutex write_mutex_;
+    std::condition_variable write_queued_;
+    std::condition_variable write_done_;
+    std::deque<write_request> writes_;
+    std::size_t bounded_writes_ = 0; // queued writes that count against max_queued_writes
+    std::uint64_t writes_accepted_ = 0;
+    std::uint64_t writes_completed_ = 0;
+    bool stopping_ = false;
+
+    std::mutex read_mutex_;
+    std::condition_variable read_queued_;
+    std::deque<std::function<void()>> reads_;
+    std::size_t bounded_reads_ = 0;
+    bool reader_stopping_ = false;
+
+    std::thread writer_;
+    std::thread reader_;
+};
+
+error sqlite_store::engine::sqlite_error(sqlite3* db, const std::string& doing) const {
+    return fail("store_failed",
+                doing + " failed: " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+                path_text_);
+}
+
+void sqlite_store::engine::report(const error& e) const {
+    if (options_.on_error) {
+        options_.on_error(e);
+    } else {
+        std::cerr << "heregoes store: " << e.to_string() << '\n';
+    }
+}
+
+expected<statement> sqlite_store::engine::prepare(sqlite3* db, const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);
+        return sqlite_error(db, "preparing a statement");
+    }
+    return statement(raw);
+}
+
+bool sqlite_store::engine::exec(sqlite3* db, const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string text = message != nullptr ? message : sqlite3_errmsg(db);
+        sqlite3_free(message);
+        report(fail("store_failed", std::string(sql) + " failed: " + text, path_text_));
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
+// Opens one connection; maps SQLite's refusals to errors that say what to do.
+expected<connection> open_connection(const std::string& path, int flags, const sqlite_options& o) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    connection db(raw);
+    if (rc != SQLITE_OK) {
+        return fail("store_open",
+                    std::string("cannot open the session store: ") +
+                        (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory") +
+                        "; check that the directory exists and is writable",
+                    path);
+    }
+    sqlite3_extended_result_codes(db.get(), 1);
+    sqlite3_busy_timeout(db.get(), static_cast<int>(o.busy_timeout.count()));
+    return db;
+}
+
+// Runs a pragma that returns one text row and gives that row, or an error message.
+expected<std::string> pragma_text(sqlite3* db, const char* sql, const std::string& path) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    statement s(raw);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(raw);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        int primary = sqlite3_errcode(db) & 0xff;
+        std::string hint =
+            primary == SQLITE_NOTADB
+                ? "; the file is not a heregoes session store (not a SQLite database)"
+            : primary == SQLITE_BUSY ? "; another program holds the file locked"
+                                     : "";
+        return fail("store_open",
+                    std::string("cannot use the session store: ") + sqlite3_errmsg(db) + hint,
+                    path);
+    }
+    const unsigned char* text = rc == SQLITE_ROW ? sqlite3_column_text(raw, 0) : nullptr;
+    return std::string(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+}
+
+} // namespace
+
+expected<void> sqlite_store::engine::open_writer() {
+    auto db = open_connection(path_text_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options_);
+    if (!db) {
+        return db.error();
+    }
+    writer_db_ = std::move(*db);
+    sqlite3* w = writer_db_.get();
+
+    auto mode = pragma_text(w, "PRAGMA journal_mode=WAL", path_text_);
+    if (!mode) {
+        return mode.error();
+    }
+    if (*mode != "wal") {
+        return fail("store_open",
+                    "the session store needs WAL mode but SQLite chose '" + *mode +
+                        "'; put the file on a local filesystem",
+                    path_text_);
+    }
+    const char* sync = options_.synchronous == sqlite_sync::full ? "PRAGMA synchronous=FULL"
+                                                                 : "PRAGMA synchronous=NORMAL";
+    for (const char* pragma : {sync, "PRAGMA secure_delete=ON"}) {
+        if (auto r = pragma_text(w, pragma, path_text_); !r) {
+            return r.error();
+        }
+    }
+
+    auto version_text = pragma_text(w, "PRAGMA user_version", path_text_);
+    if (!version_text) {
+        return version_text.error();
+    }
+    int version = std::stoi(*version_text);
+    if (version > sqlite_schema_version) {
+        return fail("store_schema",
+                    "the session store was written by a newer heregoes (schema " +
+                        std::to_string(version) + "; this build knows up to " +
+                        std::to_string(sqlite_schema_version) +
+                        "); upgrade heregoes or point it at another file",
+                    path_text_);
+    }
+    for (int next = version + 1; next <= sqlite_schema_version; ++next) {
+        std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[next - 1] +
+                          "PRAGMA user_version=" + std::to_string(next) + ";COMMIT;";
+        char* message = nullptr;
+        if (sqlite3_exec(w, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            std::string text = message != nullptr ? message : sqlite3_errmsg(w);
+            sqlite3_free(message);
+            sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
+            return fail("store_schema",
+                        "upgrading the session store to schema " + std::to_string(next) +
+                            " failed: " + text,
+                        path_text_);
+        }
+    }
+
+    struct {
+        statement* target;
+        const char* sql;
+    } const statements[] = {
+        {&insert_session_,
+         "INSERT INTO sessions (key, version, state, touched) VALUES (?1, 1, ?2, ?3) "
+         "ON CONFLICT (key) DO NOTHING"},
+        {&update_session_,
+         "UPDATE sessions SET version = ?2 + 1, state = ?3, touched = ?4 "
+         "WHERE key = ?1 AND version = ?2"},
+        {&upsert_frame_, "INSERT OR REPLACE INTO frames (key, seq, sealed) VALUES (?1, ?2, ?3)"},
+        {&trim_frames_,
+         "DELETE FROM frames WHERE key = ?1 AND seq <= (SELECT seq FROM frames WHERE key = ?1 "
+         "ORDER BY seq DESC LIMIT 1 OFFSET ?2)"},
+        {&next_transcript_seq_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM transcripts WHERE key = ?1"},
+        {&insert_transcript_,
+         "INSERT INTO transcripts (key, seq, sealed, at) VALUES (?1, ?2, ?3, ?4)"},
+        {&delete_session_, "DELETE FROM sessions WHERE key = ?1"},
+        {&delete_frames_, "DELETE FROM frames WHERE key = ?1"},
+        {&delete_transcript_, "DELETE FROM transcripts WHERE key = ?1"},
+        {&purge_frames_,
+         "DELETE FROM frames WHERE key IN (SELECT key FROM sessions WHERE touched < ?1)"},
+        {&purge_transcripts_,
+         "DELETE FROM transcripts WHERE key IN (SELECT key FROM sessions WHERE touched < ?1)"},
+        {&purge_sessions_, "DELETE FROM sessions WHERE touched < ?1"},
+        {&purge_old_transcripts_, "DELETE FROM transcripts WHERE at < ?1"},
+    };
+    for (const auto& s : statements) {
+        auto prepared = prepare(w, s.sql);
+        if (!prepared) {
+            return prepared.error();
+        }
+        *s.target = std::move(*prepared);
+    }
+    return {};
+}
+
+expected<void> sqlite_store::engine::open_reader() {
+    auto db = open_connection(path_text_, SQLITE_OPEN_READWRITE, options_);
+    if (!db) {
+        return db.error();
+    }
+    reader_db_ = std::move(*db);
+    if (auto r = pragma_text(reader_db_.get(), "PRAGMA query_only=ON", path_text_); !r) {
+        return r.error();
+    }
+    struct {
+        statement* target;
+        const char* sql;
+    } const statements[] = {
+        {&select_session_, "SELECT version, state, touched FROM sessions WHERE key = ?1"},
+        {&select_frames_,
+         "SELECT seq, sealed FROM frames WHERE key = ?1 AND seq > ?2 ORDER BY seq"},
+        {&select_transcript_, "SELECT sealed FROM transcripts WHERE key = ?1 ORDER BY seq"},
+    };
+    for (const auto& s : statements) {
+        auto prepared = prepare(reader_db_.get(), s.sql);
+        if (!prepared) {
+            return prepared.error();
+        }
+        *s.target = std::move(*prepared);
+    }
+    return {};
+}
+
+expected<std::unique_ptr<sqlite_store::engine>>
+sqlite_store::engine::open(const sqlite_options& options) {
+    std::unique_ptr<engine> e(new engine());
+    e->options_ = options;
+    e->path_text_ = options.path.string();
+    if (options.path.empty()) {
+        return fail("store_open", "the session store needs a file path; none was configured");
+    }
+    if (auto parent = options.path.parent_path(); !parent.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(parent, ec);
+        if (ec) {
+            return fail("store_open",
+                        "cannot create the directory for the session store: " + ec.message() +
+                            "; choose a writable path",
+                        e->path_text_);
+        }
+    }
+    if (auto r = e->open_writer(); !r) {
+        return r.error();
+    }
+    if (auto r = e->open_reader(); !r) {
+        return r.error();
+    }
+    e->writer_ = std::thread([raw = e.get()] { raw->run_writer(); });
+    e->reader_ = std::thread([raw = e.get()] { raw->run_reader(); });
+    return e;
+}
+
+sqlite_store::engine::~engine() {
+    {
+        std::lock_guard lock(write_mutex_);
+        stopping_ = true;
+    }
+    write_queued_.notify_all();
+    if (writer_.joinable()) {
+        writer_.join();
+    }
+    {
+        std::lock_guard lock(read_mutex_);
+        reader_stopping_ = true;
+    }
+    read_queued_.notify_all();
+    if (reader_.joinable()) {
+        reader_.join();
+    }
+    // Statements before connections: a connection with live statements does not close.
+    for (statement* s : {&insert_session_,
+                         &update_session_,
+                         &upsert_frame_,
+                         &trim_frames_,
+                         &next_transcript_seq_,
+                         &insert_transcript_,
+                         &delete_session_,
+                         &delete_frames_,
+                         &delete_transcript_,
+                         &purge_frames_,
+                         &purge_transcripts_,
+                         &purge_sessions_,
+                         &purge_old_transcripts_,
+                         &select_session_,
+                         &select_frames_,
+                         &select_transcript_}) {
+        s->reset();
+    }
+    reader_db_.reset();
+    writer_db_.reset();
+}
+
+// --- Writer --------------------------------------------------------------------------------------
+
+void sqlite_store::engine::enqueue_write(write_request request, bool counts_against_bound) {
+    {
+        std::lock_guard lock(write_mutex_);
+        if (counts_against_bound && bounded_writes_ >= max_queued_writes) {
+            // Back-pressure: keep only the completion, which reports the refusal from the writer.
+            refused_request refused;
+            std::visit(
+                [&refused](auto& r) {
+                    using type = std::decay_t<decltype(r)>;
+                    if constexpr (std::is_same_v<type, save_request>) {
+                        refused.done = [done = std::move(r.done)] {
+                            done(write_status::failed);
+                        };
+                    } else if constexpr (std::is_same_v<type, erase_request>) {
+                        refused.done = [done = std::move(r.done)] {
+                            done(false);
+                        };
+                    } else if constexpr (std::is_same_v<type, purge_request>) {
+                        refused.done = [done = std::move(r.done)] {
+                            done(0);
+                        };
+                    } else if constexpr (std::is_same_v<type, checkpoint_request>) {
+                        refused.done = [done = std::move(r.done)] {
+                            done(fail("store_busy", "the session store is behind; try again"));
+                        };
+                    } else {
+                        refused.done = std::move(r.done);
+                    }
+                },
+                request);
+            writes_.emplace_back(std::move(refused));
+            report(fail("store_busy",
+                        "refused a write: " + std::to_string(max_queued_writes) +
+                            " writes are already waiting for the disk",
+                        path_text_));
+        } else {
+            writes_.push_back(std::move(request));
+            if (counts_against_bound) {
+                ++bounded_writes_;
+            }
+        }
+        ++writes_accepted_;
+    }
+    write_queued_.notify_one();
+}
+
+void sqlite_store::engine::run_writer() {
+    std::unique_lock lock(write_mutex_);
+    for (;;) {
+        write_queued_.wait(lock, [this] { return stopping_ || !writes_.empty(); });
+        if (writes_.empty()) {
+            return; // stopping, and every accepted write has completed
+        }
+        std::deque<write_request> batch;
+        batch.swap(writes_);
+        bounded_writes_ = 0;
+        lock.unlock();
+        const std::size_t count = batch.size();
+        apply_batch(batch);
+        lock.lock();
+        writes_completed_ += count;
+        write_done_.notify_all();
+    }
+}
+
+expected<write_status> sqlite_store::engine::apply_save(const session_write& write) {
+    sqlite3* w = writer_db_.get();
+    if (write.expected_version == 0) {
+        statement_use insert(insert_session_);
+        insert.bind(1, write.key);
+        insert.bind(2, write.sealed_state);
+        insert.bind(3, write.now_unix);
+        if (insert.step() != SQLITE_DONE) {
+            return sqlite_error(w, "creating a session");
+        }
+    } else {
+        statement_use update(update_session_);
+        update.bind(1, write.key);
+        update.bind(2, static_cast<std::int64_t>(write.expected_version));
+        update.bind(3, write.sealed_state);
+        update.bind(4, write.now_unix);
+        if (update.step() != SQLITE_DONE) {
+            return sqlite_error(w, "updating a session");
+        }
+    }
+    if (sqlite3_changes(w) != 1) {
+        return write_status::conflict; // nothing was written: no rollback needed
+    }
+    for (const auto& frame : write.frames) {
+        statement_use insert(upsert_frame_);
+        insert.bind(1, write.key);
+        insert.bind(2, static_cast<std::int64_t>(frame.seq));
+        insert.bind(3, frame.sealed);
+        if (insert.step() != SQLITE_DONE) {
+            return sqlite_error(w, "storing a replay frame");
+        }
+    }
+    if (!write.frames.empty()) {
+        statement_use trim(trim_frames_);
+        trim.bind(1, write.key);
+        trim.bind(2, static_cast<std::int64_t>(max_frames_kept));
+        if (trim.step() != SQLITE_DONE) {
+            return sqlite_error(w, "dropping old replay frames");
+        }
+    }
+    if (!write.sealed_transcript.empty()) {
+        std::int64_t seq = 1;
+        {
+            statement_use next(next_transcript_seq_);
+            next.bind(1, write.key);
+            if (next.step() != SQLITE_ROW) {
+                return sqlite_error(w, "numbering transcript lines");
+            }
+            seq = next.integer(0);
+        }
+        for (const auto& line : write.sealed_transcript) {
+            statement_use insert(insert_transcript_);
+            insert.bind(1, write.key);
+            insert.bind(2, seq++);
+            insert.bind(3, line);
+            insert.bind(4, write.now_unix);
+            if (insert.step() != SQLITE_DONE) {
+                return sqlite_error(w, "storing a transcript line");
+            }
+        }
+    }
+    return write_status::ok;
+}
+
+bool sqlite_store::engine::apply_erase(const session_key& key) {
+    for (const statement* s : {&delete_frames_, &delete_transcript_, &delete_session_}) {
+        statement_use del(*s);
+        del.bind(1, key);
+        if (del.step() != SQLITE_DONE) {
+            report(sqlite_error(writer_db_.get(), "erasing a session"));
+            return false;
+        }
+    }
+    return true;
+}
+
+expected<std::size_t> sqlite_store::engine::apply_purge(std::int64_t cutoff,
+                                                        std::int64_t transcript_cutoff) {
+    sqlite3* w = writer_db_.get();
+    std::size_t sessions = 0;
+    for (const statement* s : {&purge_frames_, &purge_transcripts_, &purge_sessions_}) {
+        statement_use del(*s);
+        del.bind(1, cutoff);
+        if (del.step() != SQLITE_DONE) {
+            return sqlite_error(w, "purging idle sessions");
+        }
+        if (s == &purge_sessions_) {
+            sessions = static_cast<std::size_t>(sqlite3_changes(w));
+        }
+    }
+    statement_use del(purge_old_transcripts_);
+    del.bind(1, transcript_cutoff);
+    if (del.step() != SQLITE_DONE) {
+        return sqlite_error(w, "purging old transcripts");
+    }
+    return sessions;
+}
+
+expected<void> sqlite_store::engine::run_checkpoint() {
+    int log_frames = 0;
+    int checkpointed = 0;
+    int rc = sqlite3_wal_checkpoint_v2(
+        writer_db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+    if (rc != SQLITE_OK) {
+        return sqlite_error(writer_db_.get(), "checkpointing the write-ahead log");
+    }
+    return {};
+}
+
+void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
+    sqlite3* w = writer_db_.get();
+    // One result per request: a write_status, an erase's bool, a purge's count.
+    std::vector<std::variant<write_status, bool, std::size_t>> results(batch.size());
+    bool in_transaction = exec(w, "BEGIN IMMEDIATE");
+    bool deleted_anything = false;
+    bool wants_checkpoint = false;
+
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto& request = batch[i];
+        if (auto* save = std::get_if<save_request>(&request)) {
+            results[i] = write_status::failed;
+            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+                continue;
+            }
+            auto status = apply_save(save->write);
+            if (!status) {
+                report(status.error());
+                exec(w, "ROLLBACK TO one_write");
+            } else {
+                results[i] = *status;
+            }
+            exec(w, "RELEASE one_write");
+        } else if (auto* erase = std::get_if<erase_request>(&request)) {
+            results[i] = false;
+            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+                continue;
+            }
+            bool ok = apply_erase(erase->key);
+            if (!ok) {
+                exec(w, "ROLLBACK TO one_write");
+            }
+            exec(w, "RELEASE one_write");
+            results[i] = ok;
+            deleted_anything = deleted_anything || ok;
+        } else if (auto* purge = std::get_if<purge_request>(&request)) {
+            results[i] = std::size_t{0};
+            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+                continue;
+            }
+            const std::int64_t before = sqlite3_total_changes64(w);
+            auto erased = apply_purge(purge->cutoff_unix, purge->transcript_cutoff_unix);
+            if (!erased) {
+                report(erased.error());
+                exec(w, "ROLLBACK TO one_write");
+            } else {
+                results[i] = *erased;
+                deleted_anything = deleted_anything || sqlite3_total_changes64(w) != before;
+            }
+            exec(w, "RELEASE one_write");
+        } else if (std::holds_alternative<checkpoint_request>(request)) {
+            wants_checkpoint = true;
+        }
+    }
+
+    bool committed = false;
+    if (in_transaction) {
+        committed = exec(w, "COMMIT");
+        if (!committed) {
+            exec(w, "ROLLBACK");
+        }
+    }
+    healthy_.store(committed, std::memory_order_relaxed);
+
+    // After an erase, rewrite the log away too, so the erased bytes leave every file.
+    expected<void> checkpointed;
+    if (committed && (deleted_anything || wants_checkpoint)) {
+        checkpointed = run_checkpoint();
+        if (!checkpointed && deleted_anything) {
+            report(checkpointed.error());
+        }
+    }
+
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        std::visit(
+            [&](auto& r) {
+                using type = std::decay_t<decltype(r)>;
+                if constexpr (std::is_same_v<type, save_request>) {
+                    auto status = std::get<write_status>(results[i]);
+                    r.done(committed ? status : write_status::failed);
+                } else if constexpr (std::is_same_v<type, erase_request>) {
+                    r.done(committed && std::get<bool>(results[i]));
+                } else if constexpr (std::is_same_v<type, purge_request>) {
+                    r.done(committed ? std::get<std::size_t>(results[i]) : 0);
+                } else if constexpr (std::is_same_v<type, checkpoint_request>) {
+                    if (!committed) {
+                        r.done(
+                            fail("store_failed", "the write batch failed to commit", path_text_));
+                    } else {
+                        r.done(checkpointed);
+                    }
+                } else {
+                    r.done();
+                }
+            },
+            batch[i]);
+    }
+}
+
+void sqlite_store::engine::flush() {
+    std::unique_lock lock(write_mutex_);
+    const std::uint64_t target = writes_accepted_;
+    write_done_.wait(lock, [this, target] { return writes_completed_ >= target; });
+}
+
+// --- Reader --------------------------------------------------------------------------------------
+
+void sqlite_store::engine::enqueue_read(std::function<void()> task, std::function<void()> refuse) {
+    {
+        std::lock_guard lock(read_mutex_);
+        if (bounded_reads_ >= max_queued_reads) {
+            reads_.push_back(std::move(refuse));
+        } else {
+            reads_.push_back(std::move(task));
+            ++bounded_reads_;
+        }
+    }
+    read_queued_.notify_one();
+}
+
+void sqlite_store::engine::run_reader() {
+    std::unique_lock lock(read_mutex_);
+    for (;;) {
+        read_queued_.wait(lock, [this] { return reader_stopping_ || !reads_.empty(); });
+        if (reads_.empty()) {
+            return;
+        }
+        std::deque<std::function<void()>> batch;
+        batch.swap(reads_);
+        bounded_reads_ = 0;
+        lock.unlock();
+        for (auto& task : batch) {
+            task();
+        }
+        lock.lock();
+    }
+}
+
+expected<std::optional<stored_session>> sqlite_store::engine::read_session(const session_key& key) {
+    statement_use select(select_session_);
+    select.bind(1, key);
+    int rc = select.step();
+    if (rc == SQLITE_DONE) {
+        return std::optional<stored_session>();
+    }
+    if (rc != SQLITE_ROW) {
+        auto e = sqlite_error(reader_db_.get(), "loading a session");
+        report(e);
+        return e;
+    }
+    stored_session s;
+    s.version = static_cast<std::uint64_t>(select.integer(0));
+    s.sealed_state = select.blob(1);
+    s.touched_unix = select.integer(2);
+    return std::optional<stored_session>(std::move(s));
+}
+
+expected<std::vector<sealed_frame>> sqlite_store::engine::read_frames(const session_key& key,
+                                                                      std::uint32_t after) {
+    statement_use select(select_frames_);
+    select.bind(1, key);
+    select.bind(2, static_cast<std::int64_t>(after));
+    std::vector<sealed_frame> frames;
+    int rc = 0;
+    while ((rc = select.step()) == SQLITE_ROW) {
+        frames.push_back(
+            sealed_frame{static_cast<std::uint32_t>(select.integer(0)), select.blob(1)});
+    }
+    if (rc != SQLITE_DONE) {
+        auto e = sqlite_error(reader_db_.get(), "loading replay frames");
+        report(e);
+        return e;
+    }
+    return frames;
+}
+
+expected<std::vector<std::string>> sqlite_store::engine::read_transcript(const session_key& key) {
+    statement_use select(select_transcript_);
+    select.bind(1, key);
+    std::vector<std::string> lines;
+    int rc = 0;
+    while ((rc = select.step()) == SQLITE_ROW) {
+        lines.push_back(select.blob(0));
+    }
+    if (rc != SQLITE_DONE) {
+        auto e = sqlite_error(reader_db_.get(), "loading a transcript");
+        report(e);
+        return e;
+    }
+    return lines;
+}
+
+// --- The store -----------------------------------------------------------------------------------
+
+namespace {
+
+error store_busy() {
+    return fail("store_busy",
+                "the session store has too many reads waiting; try again in a moment");
+}
+
+} // namespace
+
+sqlite_store::sqlite_store(std::unique_ptr<engine> engine)
+    : engine_(std::move(engine)) {
+}
+
+sqlite_store::~sqlite_store() = default;
+
+void sqlite_store::save(session_write write, std::function<void(write_status)> done) {
+    engine_->enqueue_write(save_request{std::move(write), std::move(done)}, true);
+}
+
+void sqlite_store::load(session_key key,
+                        std::function<void(expected<std::optional<stored_session>>)> done) {
+    auto shared = std::make_shared<decltype(done)>(std::move(done));
+    engine_->enqueue_read([e = engine_.get(), key, shared] { (*shared)(e->read_session(key)); },
+                          [shared] { (*shared)(store_busy()); });
+}
+
+void sqlite_store::frames_after(session_key key,
+                                std::uint32_t after,
+                                std::function<void(expected<std::vector<sealed_frame>>)> done) {
+    auto shared = std::make_shared<decltype(done)>(std::move(done));
+    engine_->enqueue_read(
+        [e = engine_.get(), key, after, shared] { (*shared)(e->read_frames(key, after)); },
+        [shared] { (*shared)(store_busy()); });
+}
+
+void sqlite_store::transcript(session_key key,
+                              std::function<void(expected<std::vector<std::string>>)> done) {
+    auto shared = std::make_shared<decltype(done)>(std::move(done));
+    engine_->enqueue_read([e = engine_.get(), key, shared] { (*shared)(e->read_transcript(key)); },
+                          [shared] { (*shared)(store_busy()); });
+}
+
+void sqlite_store::erase(session_key key, std::function<void(bool)> done) {
+    engine_->enqueue_write(erase_request{key, std::move(done)}, true);
+}
+
+void sqlite_store::purge(std::int64_t cutoff_unix,
+                         std::int64_t transcript_cutoff_unix,
+                         std::function<void(std::size_t)> done) {
+    engine_->enqueue_write(purge_request{cutoff_unix, transcript_cutoff_unix, std::move(done)},
+                           true);
+}
+
+bool sqlite_store::ready() const {
+    return engine_->ready();
+}
+
+void sqlite_store::flush() {
+    engine_->flush();
+}
+
+expected<void> sqlite_store::checkpoint() {
+    std::mutex m;
+    std::condition_variable cv;
+    std::optional<expected<void>> result;
+    engine_->enqueue_write(checkpoint_request{[&](expected<void> r) {
+                               std::lock_guard lock(m);
+                               result = std::move(r);
+                               cv.notify_all();
+                           }},
+                           false);
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return result.has_value(); });
+    return *result;
+}
+
+expected<std::unique_ptr<sqlite_store>> open_sqlite_store(const sqlite_options& options) {
+    auto e = sqlite_store::engine::open(options);
+    if (!e) {
+        return e.error();
+    }
+    return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(*e)));
+}
+
+} // namespace heregoes::store

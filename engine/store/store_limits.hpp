@@ -1,0 +1,24 @@
+#pragma once
+
+// Limits every session store keeps the same, so the in-memory and SQLite stores behave alike and a
+// test written against one holds for the other.
+
+#include <cstddef>
+
+namespace heregoes::store {
+
+// Replay frames kept per session; older ones are dropped as new ones arrive. A client that was
+// away for more than this many bot messages restarts its view from the session's current point,
+// and the bound keeps one long session from growing the store without limit.
+inline constexpr std::size_t max_frames_kept = 512;
+
+// Writes (saves, erases, purges) waiting for the writer at once. Beyond this the store is falling
+// behind the disk; a new save then completes with write_status::failed (and an erase with false)
+// at once rather than queueing without bound or blocking a network thread.
+inline constexpr std::size_t max_queued_writes = 8192;
+
+// Reads (load, frames_after) waiting at once; beyond this a read completes with error
+// "store_busy", for the same reason.
+inline constexpr std::size_t max_queued_reads = 8192;
+
+} // namespace heregoes::store

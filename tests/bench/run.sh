@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# The heregoes benchmark: the engine (`heregoes serve`), a raw Beast echo server (the transport
+# floor) and a Node.js ws peer running the same dialog, measured one after another on this machine
+# by bench_loadgen, and printed as ONE table (docs/performance.md explains every row):
+#   closed-loop saturation at 10, 100 and 1,000 sessions; open-loop latency at the same offered
+#   rates for all three; KB per idle session at 10,000 sessions; sessions created per second.
+# Server on CPU0, load generator on CPU1; each point repeated 3 times, medians reported; runs with
+# accept-queue overflows or TCP retransmits are discarded. `--smoke` runs a seconds-long version
+# for CI that only checks every contender answered and the table was produced (no timed checks).
+#
+# usage: tests/bench/run.sh [--smoke]
+# env:   BUILD_DIR (default build/default; when unset and binaries are missing they are built)
+#        BENCH_OUT (default $BUILD_DIR/bench-results/<time>), BENCH_CONTENDERS ("engine echo node"),
+#        HEREGOES_BIN (default $BUILD_DIR/heregoes), BENCH_SERVER_CONFIG (tests/bench/server.json),
+#        BENCH_DIALOGS_DIR (dialogs), BENCH_DIALOG (first-session), BENCH_WALK (the walk file)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+
+smoke=0
+case "${1:-}" in
+--smoke) smoke=1 ;;
+"") ;;
+*)
+    echo "usage: tests/bench/run.sh [--smoke]" >&2
+    exit 2
+    ;;
+esac
+
+# ---- parameters -------------------------------------------------------------------------------
+if ((smoke)); then
+    reps=1 warmup=0.1 measure=0.3 sat_sessions="10" open_sessions=50 idle_sessions=200
+    connect_total=200 idle_wait_limit=0 hold=0.3
+else
+    # 1 s warm-up and 3 s windows keep the whole run under ~10 minutes on this machine; the
+    # method (performance.md §6.2) prefers 2 s and 10-20 s when time allows.
+    reps=3 warmup=1 measure=3 sat_sessions="10 100 1000" open_sessions=1000 idle_sessions=10000
+    connect_total=3000 idle_wait_limit=2 hold=2
+fi
+contenders=${BENCH_CONTENDERS:-engine echo node}
+walk=${BENCH_WALK:-$repo/tests/bench/load/walks/first-session.json}
+dialogs_dir=${BENCH_DIALOGS_DIR:-$repo/dialogs}
+dialog_id=${BENCH_DIALOG:-first-session}
+server_config=${BENCH_SERVER_CONFIG:-$repo/tests/bench/server.json}
+
+# ---- binaries ---------------------------------------------------------------------------------
+if [[ -z "${BUILD_DIR:-}" ]]; then
+    BUILD_DIR=$repo/build/default
+    need_build=1
+else
+    need_build=0
+fi
+[[ "$BUILD_DIR" = /* ]] || BUILD_DIR=$repo/$BUILD_DIR
+load_dir=$BUILD_DIR/tests/bench/load
+heregoes=${HEREGOES_BIN:-$BUILD_DIR/heregoes}
+missing=()
+for b in "$load_dir/bench_loadgen" "$load_dir/bench_echo" "$load_dir/bench_report"; do
+    [[ -x $b ]] || missing+=("$b")
+done
+[[ " $contenders " != *" engine "* || -x $heregoes ]] || missing+=("$heregoes")
+if ((${#missing[@]})); then
+    if ((need_build)); then
+        echo "== building the benchmark programs in $BUILD_DIR"
+        cmake --preset default >/dev/null
+        cmake --build "$BUILD_DIR" -j 2 --target bench_loadgen bench_echo bench_report heregoes
+    else
+        echo "run.sh: missing ${missing[*]}; build them first:" >&2
+        echo "  cmake --build $BUILD_DIR --target bench_loadgen bench_echo bench_report heregoes" >&2
+        exit 2
+    fi
+fi
+if [[ " $contenders " == *" node "* ]]; then
+    command -v node >/dev/null || {
+        echo "run.sh: node is not installed (the Node peer needs Node 20)" >&2
+        exit 2
+    }
+    if [[ ! -d tests/bench/node-peer/node_modules/ws ]]; then
+        (cd tests/bench/node-peer && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+fi
+
+out=${BENCH_OUT:-$BUILD_DIR/bench-results/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+results=$out/results.jsonl
+: >"$results"
+
+# 10,000 idle sessions need 10,000 descriptors in the server and as many in the generator.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# Server on CPU0, generator on CPU1, when there are two cores to pin to.
+if (($(nproc) >= 2)) && command -v taskset >/dev/null; then
+    pin_server=(taskset -c 0)
+    pin_client=(taskset -c 1)
+else
+    pin_server=()
+    pin_client=()
+fi
+
+# ---- helpers ----------------------------------------------------------------------------------
+server_pid=0
+port=0
+
+# Percent of the machine idle over a 0.5 s sample, from /proc/stat.
+idle_percent() {
+    local a b
+    read -r -a a < <(head -1 /proc/stat)
+    sleep 0.5
+    read -r -a b < <(head -1 /proc/stat)
+    local total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    local idle=$((b[4] - a[4] + b[5] - a[5]))
+    ((total > 0)) && echo $((100 * idle / total)) || echo 100
+}
+
+# Waits (bounded) until the shared machine is at least 90% idle; prints the last reading.
+wait_quiet() {
+    local deadline=$((SECONDS + idle_wait_limit)) pct=100
+    ((idle_wait_limit == 0)) && {
+        echo -1
+        return
+    }
+    while :; do
+        pct=$(idle_percent)
+        ((pct >= 90 || SECONDS >= deadline)) && break
+    done
+    echo "$pct"
+}
+
+# Absolute counters of accept-queue overflows and TCP retransmits.
+tcp_counters() {
+    nstat -asz TcpExtListenOverflows TcpRetransSegs 2>/dev/null |
+        awk '/TcpExtListenOverflows/ {o = $2} /TcpRetransSegs/ {r = $2} END {print o + 0, r + 0}'
+}
+
+free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 20000))
+        ss -Htln "sport = :$p" 2>/dev/null | grep -q . || {
+            echo "$p"
+            return
+        }
+    done
+}
+
+start_server() { # contender
+    local c=$1 log=$out/server-$1.log
+    port=$(free_port)
+    case $c in
+    engine)
+        local db
+        db=$(mktemp -d "$out/engine-db.XXXX")
+        "${pin_server[@]}" "$heregoes" serve --config "$server_config" --port "$port" --threads 1 \
+            --dialogs-dir "$dialogs_dir" --db-path "$db/heregoes.db" >>"$log" 2>&1 &
+        ;;
+    echo)
+        "${pin_server[@]}" "$load_dir/bench_echo" --port "$port" >>"$log" 2>&1 &
+        ;;
+    node)
+        "${pin_server[@]}" node "$repo/tests/bench/node-peer/server.js" --port "$port" \
+            --dialogs "$dialogs_dir" --dialog "$dialog_id" >>"$log" 2>&1 &
+        ;;
+    esac
+    server_pid=$!
+    local i
+    for i in $(seq 1 100); do
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            echo "run.sh: the $c server exited at start; its log ($log):" >&2
+            tail -20 "$log" >&2
+            return 1
+        fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "run.sh: the $c server did not listen on $port within 10 s" >&2
+    return 1
+}
+
+stop_server() {
+    if ((server_pid > 0)); then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=0
+    fi
+}
+trap stop_server EXIT
+
+failures=0
+
+# One measured run: loadgen arguments after the contender. Appends one JSON line to results.
+measure() { # contender loadgen-args...
+    local c=$1
+    shift
+    local protocol=v1
+    [[ $c == echo ]] && protocol="echo"
+    local pct before after line rc=0
+    pct=$(wait_quiet)
+    before=$(tcp_counters)
+    line=$("${pin_client[@]}" "$load_dir/bench_loadgen" --port "$port" --walk "$walk" \
+        --protocol "$protocol" --server-pid "$server_pid" --label "$c" "$@" 2>>"$out/loadgen.log") || rc=$?
+    after=$(tcp_counters)
+    if [[ -z $line ]]; then
+        echo "run.sh: bench_loadgen produced no result for $c $* (exit $rc)" >&2
+        failures=$((failures + 1))
+        return
+    fi
+    ((rc == 0)) || failures=$((failures + 1))
+    local overflows=$(($(cut -d' ' -f1 <<<"$after") - $(cut -d' ' -f1 <<<"$before")))
+    local retrans=$(($(cut -d' ' -f2 <<<"$after") - $(cut -d' ' -f2 <<<"$before")))
+    local extra=",\"idle_pct_before\":$pct,\"listen_overflows\":$overflows,\"retransmits\":$retrans"
+    if ((!smoke && (overflows > 0 || retrans > 0))); then
+        extra+=",\"discarded\":\"$overflows accept-queue overflows, $retrans retransmits\""
+    fi
+    line="${line%\}}$extra}"
+    echo "$line" >>"$results"
+    echo "  $c $*: $(grep -o '"turns_per_s":[0-9.]*\|"p99_us":[0-9.]*\|"kib_per_session":[0-9.]*\|"sessions_per_s":[0-9.]*\|"errors":[0-9]*' <<<"$line" | tr '\n' ' ')"
+}
+
+# ---- context ----------------------------------------------------------------------------------
+{
+    echo "date:      $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine:   $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
+    echo "compiler:  $(c++ --version | head -1); Boost 1.81; node $(node --version 2>/dev/null || echo absent)"
+    echo "pinning:   server ${pin_server[*]:-none}, load generator ${pin_client[*]:-none}"
+    echo "walk:      $walk"
+    echo "mode:      $( ((smoke)) && echo smoke || echo full), $reps repeat(s), ${warmup}s warm-up, ${measure}s windows"
+} | tee "$out/context.txt"
+
+# ---- 1. saturation (closed loop) ---------------------------------------------------------------
+echo "== closed-loop saturation"
+for c in $contenders; do
+    start_server "$c" || {
+        failures=$((failures + 1))
+        continue
+    }
+    for n in $sat_sessions; do
+        for _ in $(seq "$reps"); do
+            measure "$c" --mode closed --sessions "$n" --warmup "$warmup" --measure "$measure"
+        done
+    done
+    stop_server
+done
+
+# ---- 2. latency at fixed offered rates (open loop) ---------------------------------------------
+# The same absolute rates for everyone: 25/50/75% of the slowest contender's saturation, plus 50%
+# of the engine's own.
+slowest=
+for c in $contenders; do
+    p=$("$load_dir/bench_report" --peak "$c" "$results" 2>/dev/null) || continue
+    if [[ -z $slowest ]] || ((p < slowest)); then slowest=$p; fi
+done
+rates=
+if [[ -n $slowest ]]; then
+    rates="$((slowest / 4)) $((slowest / 2)) $((slowest * 3 / 4))"
+    if engine_peak=$("$load_dir/bench_report" --peak engine "$results" 2>/dev/null); then
+        rates+=" $((engine_peak / 2))"
+    fi
+    # When the engine is the slowest, its 50% is already in the list.
+    rates=$(tr ' ' '\n' <<<"$rates" | sort -nu | tr '\n' ' ')
+    rates=${rates% }
+fi
+echo "== open-loop latency at offered rates: ${rates:-none (no saturation result)}"
+for c in $contenders; do
+    [[ -n $rates ]] || break
+    start_server "$c" || {
+        failures=$((failures + 1))
+        continue
+    }
+    for r in $rates; do
+        ((r > 0)) || continue
+        for _ in $(seq "$reps"); do
+            measure "$c" --mode open --sessions "$open_sessions" --rate "$r" \
+                --warmup "$warmup" --measure "$measure"
+        done
+    done
+    stop_server
+done
+
+# ---- 3. idle memory per session ------------------------------------------------------------------
+echo "== idle memory at $idle_sessions sessions"
+for c in $contenders; do
+    for _ in $(seq "$reps"); do
+        # A fresh server each time, so the RSS delta holds only these sessions.
+        start_server "$c" || {
+            failures=$((failures + 1))
+            continue
+        }
+        measure "$c" --mode idle --sessions "$idle_sessions" --hold "$hold"
+        stop_server
+    done
+done
+
+# ---- 4. session creation rate ----------------------------------------------------------------
+echo "== session creation (connect, upgrade, start, first bot message; 200 in flight)"
+for c in $contenders; do
+    start_server "$c" || {
+        failures=$((failures + 1))
+        continue
+    }
+    for _ in $(seq "$reps"); do
+        measure "$c" --mode connect --connect-total "$connect_total" --in-flight 200
+    done
+    stop_server
+done
+
+# ---- the table ----------------------------------------------------------------------------------
+echo
+cat "$out/context.txt"
+echo "results:   $results"
+echo
+report_rc=0
+"$load_dir/bench_report" "$results" | tee "$out/table.md" || report_rc=$?
+if ((failures > 0 || report_rc != 0)); then
+    echo "run.sh: $failures run(s) failed or had errors; see $out/loadgen.log and $out/server-*.log" >&2
+    exit 1
+fi

@@ -1,0 +1,373 @@
+// Tests of what only the SQLite store does: group commit under many writers, data kept across
+// close and reopen, clear errors at open, no plaintext in any of its files, erased bytes gone from
+// every file, and durability under kill -9 of the writing process.
+
+#include "engine/store/sealing.hpp"
+#include "engine/store/sqlite_store.hpp"
+#include "engine/store/store_limits.hpp"
+#include "engine/store/token.hpp"
+#include "tests/engine/store/blocking_calls.hpp"
+#include "tests/engine/store/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <future>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace heregoes::store {
+namespace {
+
+using namespace heregoes::store::testing;
+
+class sqlite_store_file : public ::testing::Test {
+protected:
+    temp_dir dir_;
+    std::filesystem::path path_ = dir_.path() / "sessions.db";
+
+    std::unique_ptr<sqlite_store> open(sqlite_sync sync = sqlite_sync::normal) {
+        sqlite_options options;
+        options.path = path_;
+        options.synchronous = sync;
+        auto store = open_sqlite_store(options);
+        EXPECT_TRUE(store) << store.error().to_string();
+        return store ? std::move(*store) : nullptr;
+    }
+
+    // Every byte of the database, its write-ahead log and its shared-memory index, in one string.
+    std::string all_file_bytes() const {
+        std::string bytes;
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::ifstream in(path_.string() + suffix, std::ios::binary);
+            bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        return bytes;
+    }
+};
+
+TEST_F(sqlite_store_file, concurrent_saves_from_many_threads_all_commit) {
+    auto store = open();
+    constexpr int threads = 8;
+    constexpr int sessions_per_thread = 50;
+    constexpr int turns = 4;
+    std::atomic<int> ok{0};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < threads; ++t) {
+        writers.emplace_back([&, t] {
+            for (int s = 0; s < sessions_per_thread; ++s) {
+                auto key = key_of(static_cast<std::uint32_t>(t * 1000 + s));
+                for (int v = 0; v < turns; ++v) {
+                    auto status =
+                        save_now(*store, write_of(key, v, "turn " + std::to_string(v + 1)));
+                    if (status == write_status::ok) {
+                        ++ok;
+                    }
+                }
+            }
+        });
+    }
+    for (auto& w : writers) {
+        w.join();
+    }
+    EXPECT_EQ(ok.load(), threads * sessions_per_thread * turns);
+    store.reset();
+
+    store = open();
+    for (int t = 0; t < threads; ++t) {
+        for (int s = 0; s < sessions_per_thread; ++s) {
+            auto loaded = load_now(*store, key_of(static_cast<std::uint32_t>(t * 1000 + s)));
+            ASSERT_TRUE(loaded && loaded->has_value());
+            EXPECT_EQ((*loaded)->version, static_cast<std::uint64_t>(turns));
+            EXPECT_EQ((*loaded)->sealed_state, "turn " + std::to_string(turns));
+        }
+    }
+}
+
+TEST_F(sqlite_store_file, many_saves_queued_at_once_all_complete) {
+    auto store = open();
+    constexpr int writes = 2000;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < writes; ++i) {
+        store->save(write_of(key_of(static_cast<std::uint32_t>(i)), 0, "s"), [&ok](write_status s) {
+            if (s == write_status::ok) {
+                ++ok;
+            }
+        });
+    }
+    store->flush();
+    EXPECT_EQ(ok.load(), writes);
+}
+
+TEST_F(sqlite_store_file, saves_beyond_the_queue_bound_fail_instead_of_waiting) {
+    auto store = open();
+    // Hold the writer inside a completion so everything after it queues.
+    std::promise<void> writer_held;
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    store->save(write_of(key_of(0), 0, "first"), [&writer_held, released](write_status) {
+        writer_held.set_value();
+        released.wait();
+    });
+    writer_held.get_future().wait();
+
+    std::atomic<int> ok{0};
+    std::atomic<int> failed{0};
+    auto count = [&ok, &failed](write_status s) {
+        if (s == write_status::ok) {
+            ++ok;
+        } else if (s == write_status::failed) {
+            ++failed;
+        }
+    };
+    for (std::size_t i = 1; i <= max_queued_writes + 1; ++i) {
+        store->save(write_of(key_of(static_cast<std::uint32_t>(i)), 0, "queued"), count);
+    }
+    release.set_value();
+    store->flush();
+    EXPECT_EQ(ok.load(), static_cast<int>(max_queued_writes));
+    EXPECT_EQ(failed.load(), 1);
+    EXPECT_FALSE(
+        load_now(*store, key_of(static_cast<std::uint32_t>(max_queued_writes + 1)))->has_value());
+}
+
+TEST_F(sqlite_store_file, data_survives_close_and_reopen) {
+    {
+        auto store = open();
+        auto w = write_of(key_of(7), 0, "kept", 4242);
+        w.frames.push_back(sealed_frame{1, "frame one"});
+        ASSERT_EQ(save_now(*store, w), write_status::ok);
+    }
+    auto store = open();
+    auto loaded = load_now(*store, key_of(7));
+    ASSERT_TRUE(loaded && loaded->has_value());
+    EXPECT_EQ((*loaded)->sealed_state, "kept");
+    EXPECT_EQ((*loaded)->touched_unix, 4242);
+    ASSERT_EQ(frames_after_now(*store, key_of(7), 0)->size(), 1u);
+}
+
+TEST_F(sqlite_store_file, full_synchronous_mode_stores_and_reopens) {
+    {
+        auto store = open(sqlite_sync::full);
+        ASSERT_EQ(save_now(*store, write_of(key_of(1), 0, "synced")), write_status::ok);
+    }
+    auto store = open(sqlite_sync::full);
+    EXPECT_EQ((*load_now(*store, key_of(1)))->sealed_state, "synced");
+}
+
+TEST_F(sqlite_store_file, missing_parent_directories_are_created) {
+    sqlite_options options;
+    options.path = dir_.path() / "a" / "b" / "sessions.db";
+    auto store = open_sqlite_store(options);
+    ASSERT_TRUE(store) << store.error().to_string();
+    EXPECT_TRUE(std::filesystem::exists(options.path));
+}
+
+TEST_F(sqlite_store_file, parent_that_is_a_file_is_a_clear_error) {
+    std::ofstream(dir_.path() / "plain-file") << "x";
+    sqlite_options options;
+    options.path = dir_.path() / "plain-file" / "sessions.db";
+    auto store = open_sqlite_store(options);
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, "store_open");
+    EXPECT_EQ(store.error().where, options.path.string());
+    EXPECT_NE(store.error().message.find("directory"), std::string::npos);
+}
+
+TEST_F(sqlite_store_file, a_file_that_is_not_a_database_is_a_clear_error) {
+    std::ofstream(path_) << std::string(8192, 'z');
+    sqlite_options options;
+    options.path = path_;
+    auto store = open_sqlite_store(options);
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, "store_open");
+    EXPECT_NE(store.error().message.find("not a heregoes session store"), std::string::npos)
+        << store.error().message;
+}
+
+TEST_F(sqlite_store_file, a_newer_schema_is_refused) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    sqlite_options options;
+    options.path = path_;
+    auto store = open_sqlite_store(options);
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().code, "store_schema");
+    EXPECT_NE(store.error().message.find("99"), std::string::npos);
+}
+
+TEST_F(sqlite_store_file, new_file_gets_the_current_schema_version) {
+    open().reset();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(s, 0), sqlite_schema_version);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+// What a person typed, sealed as the server seals it, never appears in the store's files; the
+// sealed bytes do (so the search itself works).
+TEST_F(sqlite_store_file, files_hold_no_plaintext_of_sealed_data) {
+    const std::string marker = "MARKER-7f3a9c-unique-plaintext";
+    auto token = *new_token();
+    auto sealer = *session_sealer::derive(token);
+    auto store = open();
+    auto w = write_of(sealer.key(), 0, *sealer.seal(seal_purpose::state, "name=" + marker));
+    w.frames.push_back(sealed_frame{1, *sealer.seal(seal_purpose::frame, "Hi " + marker)});
+    w.sealed_transcript.push_back(*sealer.seal(seal_purpose::transcript, "person: " + marker));
+    ASSERT_EQ(save_now(*store, w), write_status::ok);
+    store->flush();
+
+    std::string bytes = all_file_bytes();
+    EXPECT_NE(bytes.find(w.sealed_state), std::string::npos) << "the sealed state should be there";
+    EXPECT_EQ(bytes.find(marker), std::string::npos);
+    EXPECT_EQ(bytes.find(token), std::string::npos);
+    store.reset();
+    bytes = all_file_bytes();
+    EXPECT_EQ(bytes.find(marker), std::string::npos);
+    EXPECT_EQ(bytes.find(token), std::string::npos);
+}
+
+TEST_F(sqlite_store_file, erased_bytes_are_gone_from_every_file) {
+    auto store = open();
+    const std::string sealed = "SEALED-BLOB-erase-me-0123456789abcdef-" + std::string(300, 'q');
+    auto w = write_of(key_of(5), 0, sealed);
+    w.frames.push_back(sealed_frame{1, "FRAME-BLOB-erase-me"});
+    ASSERT_EQ(save_now(*store, w), write_status::ok);
+    ASSERT_EQ(save_now(*store, write_of(key_of(6), 0, "KEEP-ME-other-session")), write_status::ok);
+    ASSERT_TRUE(store->checkpoint());
+    ASSERT_NE(all_file_bytes().find("SEALED-BLOB-erase-me"), std::string::npos);
+
+    ASSERT_TRUE(erase_now(*store, key_of(5)));
+    std::string bytes = all_file_bytes();
+    EXPECT_EQ(bytes.find("SEALED-BLOB-erase-me"), std::string::npos);
+    EXPECT_EQ(bytes.find("FRAME-BLOB-erase-me"), std::string::npos);
+    EXPECT_NE(bytes.find("KEEP-ME-other-session"), std::string::npos);
+}
+
+TEST_F(sqlite_store_file, purged_bytes_are_gone_from_every_file) {
+    auto store = open();
+    ASSERT_EQ(save_now(*store, write_of(key_of(5), 0, "PURGED-BLOB-idle-session", 10)),
+              write_status::ok);
+    ASSERT_TRUE(store->checkpoint());
+    ASSERT_EQ(purge_now(*store, 100, 0), 1u);
+    EXPECT_EQ(all_file_bytes().find("PURGED-BLOB-idle-session"), std::string::npos);
+}
+
+// --- kill -9 ---------------------------------------------------------------------------------
+
+// One acknowledgement the child sends after a save's completion reported ok.
+struct ack {
+    std::uint32_t session;
+    std::uint32_t version;
+};
+
+// The child: keeps `sessions` chains of saves going (each completion starts that session's next
+// save, so many saves are in flight and batches form), and reports each acknowledged version
+// through the pipe before anything else can happen. Never returns.
+[[noreturn]] void run_writer_child(const std::filesystem::path& path, int ack_fd, int sessions) {
+    sqlite_options options;
+    options.path = path;
+    auto opened = open_sqlite_store(options);
+    if (!opened) {
+        ::_exit(2);
+    }
+    std::shared_ptr<sqlite_store> store = std::move(*opened);
+    // Resume from what the previous rounds left, as a restarted server would.
+    std::vector<std::uint64_t> versions(static_cast<std::size_t>(sessions), 0);
+    for (int s = 0; s < sessions; ++s) {
+        auto loaded = load_now(*store, key_of(static_cast<std::uint32_t>(s)));
+        if (loaded && loaded->has_value()) {
+            versions[static_cast<std::size_t>(s)] = (*loaded)->version;
+        }
+    }
+    std::function<void(int, std::uint64_t)> next = [&](int s, std::uint64_t from) {
+        auto w =
+            write_of(key_of(static_cast<std::uint32_t>(s)), from, "v" + std::to_string(from + 1));
+        w.frames.push_back(sealed_frame{static_cast<std::uint32_t>(from + 1), "frame"});
+        store->save(std::move(w), [&, s, from](write_status status) {
+            if (status != write_status::ok) {
+                ::_exit(3);
+            }
+            ack a{static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(from + 1)};
+            if (::write(ack_fd, &a, sizeof a) != static_cast<ssize_t>(sizeof a)) {
+                ::_exit(4);
+            }
+            next(s, from + 1);
+        });
+    };
+    for (int s = 0; s < sessions; ++s) {
+        next(s, versions[static_cast<std::size_t>(s)]);
+    }
+    // The parent kills us long before this; if it does not, stop without an acknowledged exit.
+    std::this_thread::sleep_for(std::chrono::minutes(2));
+    ::_exit(5);
+}
+
+TEST_F(sqlite_store_file, every_acknowledged_write_survives_kill_9) {
+    constexpr int sessions = 16;
+    constexpr int rounds = 3;
+    std::random_device seed;
+    std::mt19937 random(seed());
+    std::map<std::uint32_t, std::uint32_t> acknowledged; // session -> highest acknowledged version
+
+    for (int round = 0; round < rounds; ++round) {
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const int kill_after = 20 + static_cast<int>(random() % 600);
+        pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            ::close(fds[0]);
+            run_writer_child(path_, fds[1], sessions);
+        }
+        ::close(fds[1]);
+        int seen = 0;
+        ack a{};
+        bool killed = false;
+        while (::read(fds[0], &a, sizeof a) == static_cast<ssize_t>(sizeof a)) {
+            acknowledged[a.session] = std::max(acknowledged[a.session], a.version);
+            if (++seen == kill_after) {
+                ::kill(child, SIGKILL);
+                killed = true;
+            }
+        }
+        // The pipe reads to its end: acknowledgements written before the kill landed are counted.
+        ::close(fds[0]);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        ASSERT_TRUE(killed) << "the child stopped after " << seen << " acknowledgements, status "
+                            << status;
+        ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+        auto store = open();
+        for (const auto& [session, version] : acknowledged) {
+            auto loaded = load_now(*store, key_of(session));
+            ASSERT_TRUE(loaded && loaded->has_value())
+                << "round " << round << " (kill after " << kill_after << "): session " << session
+                << " lost";
+            EXPECT_GE((*loaded)->version, version)
+                << "round " << round << " (kill after " << kill_after << "): session " << session;
+            EXPECT_EQ((*loaded)->sealed_state, "v" + std::to_string((*loaded)->version));
+            auto frames = frames_after_now(*store, key_of(session), version - 1);
+            ASSERT_TRUE(frames);
+            ASSERT_FALSE(frames->empty());
+            EXPECT_EQ(frames->front().seq, version);
+        }
+    }
+}
+
+} // namespace
+} // namespace heregoes::store
