@@ -6,6 +6,7 @@
 
 #include "engine/dialog/dialog_set.hpp"
 #include "engine/safety/screening_gate.hpp"
+#include "engine/server/deployment_values.hpp"
 #include "engine/server/ws_session.hpp"
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
@@ -30,11 +31,11 @@ safety::civil_date today() {
 
 expected<std::shared_ptr<const dialog::dialog_set>> load_dialogs(const server_config& config,
                                                                  logger& log) {
-    dialog::load_options options;
-    for (const auto& [name, value] : config.practice) {
-        options.deployment[name] = value;
+    auto options = deployment_values(config);
+    if (!options) {
+        return options.error();
     }
-    auto result = dialog::dialog_set::load_directory(config.dialogs_dir, options);
+    auto result = dialog::dialog_set::load_directory(config.dialogs_dir, *options);
     for (const auto& d : result.diagnostics) {
         // Diagnostics describe dialog files written by the deployment, never what people type.
         log.write(log_level::warn,

@@ -4,6 +4,4 @@
 #   server_config  the serve configuration file parser (engine/server/server_config.hpp)
 heregoes_fuzz_target(frame_parser ${CMAKE_CURRENT_LIST_DIR}/frame_parser_fuzz.cpp heregoes::adapter_web
     nlohmann_json::nlohmann_json)
-if(TARGET heregoes_server)
-    heregoes_fuzz_target(server_config ${CMAKE_CURRENT_LIST_DIR}/server_config_fuzz.cpp heregoes::server)
-endif()
+heregoes_fuzz_target(server_config ${CMAKE_CURRENT_LIST_DIR}/server_config_fuzz.cpp heregoes::server)

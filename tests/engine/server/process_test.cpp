@@ -7,6 +7,7 @@
 #include "test_server.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -272,6 +273,55 @@ TEST(server_process, a_marker_sent_through_every_path_is_never_logged_counted_or
     EXPECT_EQ(log.find(marker), std::string::npos) << log;
     EXPECT_FALSE(log.empty());
     expect_no_marker_in_store(dir, "after shutdown");
+    fs::remove_all(dir);
+}
+
+// Rows in the store's transcripts table, read after the server has exited.
+long transcript_rows(const fs::path& db) {
+    sqlite3* handle = nullptr;
+    long rows = -1;
+    if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM transcripts", -1, &stmt, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
+            rows = sqlite3_column_int64(stmt, 0);
+        }
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(handle);
+    return rows;
+}
+
+// One short conversation with typed text carrying the marker, then a clean shutdown.
+void converse_and_stop(server_process& p) {
+    {
+        ws_client c(p.port());
+        c.start();
+        c.say("hello " + marker);
+    }
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(std::chrono::seconds(8)), 0);
+}
+
+TEST(server_process, without_the_opt_in_no_transcript_line_is_kept) {
+    const auto dir = fresh_dir("no-transcripts");
+    server_process p(dir);
+    ASSERT_NE(p.port(), 0) << p.log();
+    converse_and_stop(p);
+    EXPECT_EQ(transcript_rows(dir / "heregoes.db"), 0);
+    fs::remove_all(dir);
+}
+
+TEST(server_process, opted_in_transcripts_are_kept_sealed) {
+    const auto dir = fresh_dir("transcripts");
+    server_process p(dir, {"--transcripts", "true", "--transcript-retention-days", "7"});
+    ASSERT_NE(p.port(), 0) << p.log();
+    converse_and_stop(p);
+    // The person's line and the bot's answers are kept, and none of it is readable in the file.
+    EXPECT_GE(transcript_rows(dir / "heregoes.db"), 2);
+    expect_no_marker_in_store(dir, "with transcripts on");
+    EXPECT_EQ(p.log().find(marker), std::string::npos);
     fs::remove_all(dir);
 }
 
