@@ -10,9 +10,17 @@ namespace heregoes::web {
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr std::array<char, 16> hex{
         '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+    out.reserve(out.size() + text.size() + 2);
     out.push_back('"');
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
+    // Runs of characters that need no escape (nearly all of a message) are copied in one append.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(text.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -30,15 +38,12 @@ void append_json_string(std::string& out, std::string_view text) {
             out += "\\t";
             break;
         default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out.push_back(hex[c >> 4]);
-                out.push_back(hex[c & 0x0F]);
-            } else {
-                out.push_back(ch);
-            }
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0x0F]);
         }
     }
+    out.append(text.data() + run, text.size() - run);
     out.push_back('"');
 }
 

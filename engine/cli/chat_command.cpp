@@ -7,7 +7,6 @@
 #include "engine/cli/runtime_setup.hpp"
 
 #include <charconv>
-#include <filesystem>
 #include <iostream>
 
 #include <unistd.h>
@@ -35,17 +34,14 @@ int run_chat(std::span<const std::string> args) {
         0,
         0,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
+    const parsed_arguments& parsed = *start.arguments;
     authoring::chat_settings settings;
-    settings.locale = parsed->value_or("locale", "en");
-    const std::string seed_text = parsed->value_or("seed", "1");
+    settings.locale = parsed.value_or("locale", "en");
+    const std::string seed_text = parsed.value_or("seed", "1");
     const auto [p, ec] =
         std::from_chars(seed_text.data(), seed_text.data() + seed_text.size(), settings.seed);
     if (ec != std::errc{} || p != seed_text.data() + seed_text.size()) {
@@ -55,17 +51,15 @@ int run_chat(std::span<const std::string> args) {
     }
     settings.interactive = isatty(STDIN_FILENO) != 0;
 
-    const std::string dialogs_dir = parsed->value_or("dialogs", "dialogs");
-    const std::string dialog_id = parsed->value_or("dialog", "first-session");
-    const auto dialogs = load_dialogs(dialogs_dir, std::cerr);
+    const std::string dialog_id = parsed.value_or("dialog", "first-session");
+    const auto dialogs = load_command_dialogs(spec, parsed, std::cerr);
     if (!dialogs) {
-        std::cerr << "heregoes chat: " << dialogs.error().to_string() << '\n';
         return exit_usage;
     }
-    const auto d = (*dialogs)->latest(dialog_id);
+    const auto d = dialogs->latest(dialog_id);
     if (!d) {
-        std::cerr << "heregoes chat: no dialog `" << dialog_id << "` loaded from " << dialogs_dir
-                  << " (see the problems above, or pass --dialog ID)\n";
+        std::cerr << "heregoes chat: no dialog `" << dialog_id << "` loaded from "
+                  << dialogs_folder(parsed) << " (see the problems above, or pass --dialog ID)\n";
         return exit_usage;
     }
     if (!d->has_locale(settings.locale)) {
@@ -73,15 +67,11 @@ int run_chat(std::span<const std::string> args) {
                   << settings.locale << "`\n";
         return exit_usage;
     }
-    const std::string safety_dir =
-        parsed->value_or("safety", (std::filesystem::path(dialogs_dir) / "safety").string());
-    const auto gate = load_safety_gate(safety_dir, parsed->value_or("region", "US"), today_utc());
+    const auto gate = load_command_gate(spec, parsed, std::cerr);
     if (!gate) {
-        std::cerr << "heregoes chat: cannot load the safety gate: " << gate.error().to_string()
-                  << '\n';
         return exit_usage;
     }
-    authoring::run_terminal_chat(*d, **gate, settings, std::cin, std::cout);
+    authoring::run_terminal_chat(*d, *gate, settings, std::cin, std::cout);
     return exit_ok;
 }
 

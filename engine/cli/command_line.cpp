@@ -4,6 +4,8 @@
 
 #include "engine/cli/exit_codes.hpp"
 
+#include <iostream>
+
 namespace heregoes::cli {
 
 std::string parsed_arguments::value_or(std::string_view name, std::string fallback) const {
@@ -107,6 +109,22 @@ int usage_error(const command_spec& spec, const error& e, std::ostream& err) {
         << (spec.arguments.empty() ? "" : " ") << spec.arguments << '\n'
         << "try `heregoes " << spec.name << " --help`\n";
     return exit_usage;
+}
+
+command_start start_command(const command_spec& spec, std::span<const std::string> args) {
+    auto parsed = parse_arguments(spec, args);
+    if (!parsed) {
+        return {std::nullopt, usage_error(spec, parsed.error(), std::cerr)};
+    }
+    if (parsed->help) {
+        print_help(spec, std::cout);
+        return {std::nullopt, exit_ok};
+    }
+    return {std::move(*parsed), exit_ok};
+}
+
+std::string dialogs_folder(const parsed_arguments& parsed) {
+    return parsed.value_or("dialogs", "dialogs");
 }
 
 } // namespace heregoes::cli

@@ -4,10 +4,12 @@
 // positional arguments it takes; the parser checks them, so every subcommand rejects unknown
 // flags the same way and prints the same shape of --help.
 
+#include "engine/cli/exit_codes.hpp"
 #include "engine/core/expected.hpp"
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -54,5 +56,19 @@ void print_help(const command_spec& spec, std::ostream& out);
 
 // Prints the error and a pointer to --help on `err`, and returns exit_usage.
 int usage_error(const command_spec& spec, const error& e, std::ostream& err);
+
+// How a subcommand's first step ended: with the arguments to run on, or with the exit status of
+// a command that is already done (its --help printed, or a usage error printed).
+struct command_start {
+    std::optional<parsed_arguments> arguments; // present when the command should go on
+    int exit_status = exit_ok;                 // the status to return when it should not
+};
+
+// The first step of every subcommand: parses `args`, prints --help on stdout or a usage error on
+// stderr when that is what they call for.
+command_start start_command(const command_spec& spec, std::span<const std::string> args);
+
+// The folder of dialog files: --dialogs DIR, or "dialogs" when it was not given.
+std::string dialogs_folder(const parsed_arguments& parsed);
 
 } // namespace heregoes::cli

@@ -23,16 +23,13 @@ int run_diff(std::span<const std::string> args) {
         2,
         2,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
-    const auto old_model = load_model_for_tool(parsed->positionals[0], std::cerr);
-    const auto new_model = load_model_for_tool(parsed->positionals[1], std::cerr);
+    const parsed_arguments& parsed = *start.arguments;
+    const auto old_model = load_model_for_tool(parsed.positionals[0], std::cerr);
+    const auto new_model = load_model_for_tool(parsed.positionals[1], std::cerr);
     if (!old_model || !new_model) {
         return exit_usage;
     }

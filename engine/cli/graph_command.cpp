@@ -25,22 +25,18 @@ int run_graph(std::span<const std::string> args) {
         1,
         1,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
-    const std::string format = parsed->value_or("format", "dot");
+    const parsed_arguments& parsed = *start.arguments;
+    const std::string format = parsed.value_or("format", "dot");
     if (format != "dot" && format != "mermaid") {
         return usage_error(spec,
                            fail("usage", "--format must be dot or mermaid, got `" + format + "`"),
                            std::cerr);
     }
-    const auto model = load_model_for_tool(
-        graph_file_for(parsed->positionals[0], parsed->value_or("dialogs", "dialogs")), std::cerr);
+    const auto model = load_named_model(parsed, std::cerr);
     if (!model) {
         return exit_findings;
     }

@@ -32,26 +32,22 @@ int run_lint(std::span<const std::string> args) {
         1,
         many_positionals,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
+    const parsed_arguments& parsed = *start.arguments;
     safety::civil_date today = today_utc();
-    if (parsed->has("today")) {
-        const auto date = parse_today(parsed->value_or("today", ""));
+    if (parsed.has("today")) {
+        const auto date = parse_today(parsed.value_or("today", ""));
         if (!date) {
             return usage_error(spec, date.error(), std::cerr);
         }
         today = *date;
     }
-    std::vector<std::filesystem::path> paths(parsed->positionals.begin(),
-                                             parsed->positionals.end());
+    std::vector<std::filesystem::path> paths(parsed.positionals.begin(), parsed.positionals.end());
     const lint::lint_result result = lint::lint_paths(paths, today);
-    const bool quiet = parsed->has("quiet");
+    const bool quiet = parsed.has("quiet");
     for (const auto& d : result.diagnostics) {
         if (!quiet || d.severity == lint::severity::error) {
             std::cout << d.to_string() << '\n';
@@ -68,7 +64,7 @@ int run_lint(std::span<const std::string> args) {
         std::cerr << "lint: no dialog files found in the given paths\n";
         return exit_usage;
     }
-    if (errors > 0 || (parsed->has("strict") && warnings > 0)) {
+    if (errors > 0 || (parsed.has("strict") && warnings > 0)) {
         return exit_findings;
     }
     return exit_ok;

@@ -37,4 +37,9 @@ std::optional<dialog::model> load_model_for_tool(const std::string& graph_file, 
     return std::move(*loaded.model);
 }
 
+std::optional<dialog::model> load_named_model(const parsed_arguments& parsed, std::ostream& err) {
+    return load_model_for_tool(graph_file_for(parsed.positionals.at(0), dialogs_folder(parsed)),
+                               err);
+}
+
 } // namespace heregoes::cli

@@ -4,6 +4,7 @@
 // dialog can be named by its graph file or by its id in a dialogs folder. Problems are printed
 // so the author sees them, but a model that parsed is still shown.
 
+#include "engine/cli/command_line.hpp"
 #include "engine/dialog/model.hpp"
 
 #include <optional>
@@ -18,5 +19,9 @@ std::string graph_file_for(const std::string& name, const std::string& dialogs_d
 // Loads the model, printing the loader's problems on `err`; nullopt (after printing why) when
 // the file is missing or is not JSON.
 std::optional<dialog::model> load_model_for_tool(const std::string& graph_file, std::ostream& err);
+
+// The model of the dialog the first positional argument names (a graph file, or an id in the
+// dialogs folder), loaded as load_model_for_tool does.
+std::optional<dialog::model> load_named_model(const parsed_arguments& parsed, std::ostream& err);
 
 } // namespace heregoes::cli

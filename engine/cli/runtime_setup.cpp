@@ -20,6 +20,9 @@ expected<safety::civil_date> parse_today(const std::string& text) {
     return fail("usage", "--today must be a date written YYYY-MM-DD, got `" + text + "`");
 }
 
+namespace {
+
+// Loads the safety gate from `safety_dir` for `region`, as of `today`.
 expected<std::unique_ptr<safety::screening_gate>> load_safety_gate(const std::string& safety_dir,
                                                                    const std::string& region,
                                                                    safety::civil_date today) {
@@ -37,6 +40,8 @@ expected<std::unique_ptr<safety::screening_gate>> load_safety_gate(const std::st
     return safety::load_gate(options);
 }
 
+// Loads every dialog in `dialogs_dir`; problems of dialogs that did not load are printed on `err`
+// (the others still run). An error when the folder does not exist.
 expected<std::shared_ptr<const dialog::dialog_set>> load_dialogs(const std::string& dialogs_dir,
                                                                  std::ostream& err) {
     std::error_code ec;
@@ -50,6 +55,31 @@ expected<std::shared_ptr<const dialog::dialog_set>> load_dialogs(const std::stri
         err << e.to_string() << '\n';
     }
     return std::shared_ptr<const dialog::dialog_set>(loaded.set);
+}
+
+} // namespace
+
+std::shared_ptr<const dialog::dialog_set>
+load_command_dialogs(const command_spec& spec, const parsed_arguments& parsed, std::ostream& err) {
+    auto dialogs = load_dialogs(dialogs_folder(parsed), err);
+    if (!dialogs) {
+        err << "heregoes " << spec.name << ": " << dialogs.error().to_string() << '\n';
+        return nullptr;
+    }
+    return std::move(*dialogs);
+}
+
+std::unique_ptr<safety::screening_gate>
+load_command_gate(const command_spec& spec, const parsed_arguments& parsed, std::ostream& err) {
+    const std::string safety_dir = parsed.value_or(
+        "safety", (std::filesystem::path(dialogs_folder(parsed)) / "safety").string());
+    auto gate = load_safety_gate(safety_dir, parsed.value_or("region", "US"), today_utc());
+    if (!gate) {
+        err << "heregoes " << spec.name
+            << ": cannot load the safety gate: " << gate.error().to_string() << '\n';
+        return nullptr;
+    }
+    return std::move(*gate);
 }
 
 } // namespace heregoes::cli

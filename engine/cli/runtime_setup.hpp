@@ -2,8 +2,10 @@
 
 // What `chat` and `test` need before the first turn: today's date (for the crisis resources'
 // review dates), the real safety gate loaded from the safety data folder, and the dialogs of a
-// directory. Shared so both commands build the runtime exactly as the server does.
+// directory, each taken from the command's own options. Shared so both commands build the
+// runtime exactly as the server does and explain a failure the same way.
 
+#include "engine/cli/command_line.hpp"
 #include "engine/core/expected.hpp"
 #include "engine/dialog/dialog_set.hpp"
 #include "engine/safety/civil_date.hpp"
@@ -21,14 +23,16 @@ safety::civil_date today_utc();
 // Parses a --today value (YYYY-MM-DD); an error naming the flag otherwise.
 expected<safety::civil_date> parse_today(const std::string& text);
 
-// Loads the safety gate from `safety_dir` for `region`, as of `today`.
-expected<std::unique_ptr<safety::screening_gate>> load_safety_gate(const std::string& safety_dir,
-                                                                   const std::string& region,
-                                                                   safety::civil_date today);
+// The dialogs of the command's dialogs folder (dialogs_folder); problems of dialogs that did not
+// load are printed on `err` and the others still run. When the folder does not exist, prints
+// "heregoes NAME: why" on `err` and returns nullptr.
+std::shared_ptr<const dialog::dialog_set>
+load_command_dialogs(const command_spec& spec, const parsed_arguments& parsed, std::ostream& err);
 
-// Loads every dialog in `dialogs_dir`; problems of dialogs that did not load are printed on `err`
-// (the others still run). An error when the folder does not exist.
-expected<std::shared_ptr<const dialog::dialog_set>> load_dialogs(const std::string& dialogs_dir,
-                                                                 std::ostream& err);
+// The safety gate from --safety DIR (default: the safety folder inside the dialogs folder) for
+// --region CODE (default: US), as of today in UTC. When it cannot be loaded, prints
+// "heregoes NAME: cannot load the safety gate: why" on `err` and returns nullptr.
+std::unique_ptr<safety::screening_gate>
+load_command_gate(const command_spec& spec, const parsed_arguments& parsed, std::ostream& err);
 
 } // namespace heregoes::cli

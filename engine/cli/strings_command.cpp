@@ -26,20 +26,16 @@ int run_strings(std::span<const std::string> args) {
         1,
         1,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
-    const auto model = load_model_for_tool(
-        graph_file_for(parsed->positionals[0], parsed->value_or("dialogs", "dialogs")), std::cerr);
+    const parsed_arguments& parsed = *start.arguments;
+    const auto model = load_named_model(parsed, std::cerr);
     if (!model) {
         return exit_findings;
     }
-    const std::string locale = parsed->value_or("locale", "en");
+    const std::string locale = parsed.value_or("locale", "en");
     if (std::find(model->locales.begin(), model->locales.end(), locale) == model->locales.end()) {
         std::string known;
         for (const auto& l : model->locales) {

@@ -69,17 +69,14 @@ int run_test(std::span<const std::string> args) {
         1,
         many_positionals,
     };
-    const auto parsed = parse_arguments(spec, args);
-    if (!parsed) {
-        return usage_error(spec, parsed.error(), std::cerr);
+    const command_start start = start_command(spec, args);
+    if (!start.arguments) {
+        return start.exit_status;
     }
-    if (parsed->help) {
-        print_help(spec, std::cout);
-        return exit_ok;
-    }
+    const parsed_arguments& parsed = *start.arguments;
     double min_coverage = 0;
-    if (parsed->has("min-coverage")) {
-        const std::string text = parsed->value_or("min-coverage", "");
+    if (parsed.has("min-coverage")) {
+        const std::string text = parsed.value_or("min-coverage", "");
         const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), min_coverage);
         if (ec != std::errc{} || p != text.data() + text.size() || min_coverage < 0 ||
             min_coverage > 100) {
@@ -90,7 +87,7 @@ int run_test(std::span<const std::string> args) {
         }
     }
     std::vector<fs::path> files;
-    for (const auto& p : parsed->positionals) {
+    for (const auto& p : parsed.positionals) {
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
             find_transcripts(p, 0, files);
@@ -105,22 +102,16 @@ int run_test(std::span<const std::string> args) {
         std::cerr << "heregoes test: no *.transcript files in the given paths\n";
         return exit_usage;
     }
-    const std::string dialogs_dir = parsed->value_or("dialogs", "dialogs");
-    const auto dialogs = load_dialogs(dialogs_dir, std::cerr);
+    const auto dialogs = load_command_dialogs(spec, parsed, std::cerr);
     if (!dialogs) {
-        std::cerr << "heregoes test: " << dialogs.error().to_string() << '\n';
         return exit_usage;
     }
-    const std::string safety_dir =
-        parsed->value_or("safety", (fs::path(dialogs_dir) / "safety").string());
-    const auto gate = load_safety_gate(safety_dir, parsed->value_or("region", "US"), today_utc());
+    const auto gate = load_command_gate(spec, parsed, std::cerr);
     if (!gate) {
-        std::cerr << "heregoes test: cannot load the safety gate: " << gate.error().to_string()
-                  << '\n';
         return exit_usage;
     }
-    const bool verbose = parsed->has("verbose");
-    authoring::transcript_runner runner(*dialogs, **gate);
+    const bool verbose = parsed.has("verbose");
+    authoring::transcript_runner runner(dialogs, *gate);
     std::size_t failed = 0;
     for (const auto& file : files) {
         const auto t = authoring::load_transcript(file.string());

@@ -48,8 +48,9 @@ enum class gate_result : std::uint8_t {
     pass_with_note, // the dialog handles it, then calls append_note for one gentle line about help
     took_over,      // the gate answered (messages appended); the dialog does not see this input
     resume,         // the person chose to go back: the runtime presents the current state again
-    answered,       // the gate answered a side question ("are you a bot?"): the dialog stays where
-                    // it is and offers its current choices again on the gate's last message
+    answered,       // the gate answered a side question ("are you a bot?") or gave advice about
+                    // someone else at risk now: the dialog stays where it is and offers its
+                    // current choices again on the gate's last message
 };
 
 // Choice ids the gate owns all start with this prefix; "safety.help_now" works at any time.

@@ -6,8 +6,8 @@
 #include "engine/dialog/loader.hpp"
 
 #include "engine/core/bot_message.hpp"
+#include "engine/core/bounded_json.hpp"
 #include "engine/core/safety_gate.hpp"
-#include "engine/dialog/bounded_json.hpp"
 #include "engine/dialog/intent_pattern.hpp"
 
 #include <algorithm>

@@ -1,13 +1,13 @@
 // Parsing, review-date checks and region selection for crisis resources (see
-// crisis_resources.hpp). JSON errors are caught here and become errors with a JSON pointer.
+// crisis_resources.hpp). data_file.hpp reads the file and its envelope (JSON errors name
+// file:line:column); the fields are checked here, and their errors name a JSON pointer.
 
 #include "engine/safety/crisis_resources.hpp"
 
-#include <nlohmann/json.hpp>
+#include "engine/safety/data_file.hpp"
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 
 namespace heregoes::safety {
 namespace {
@@ -15,6 +15,11 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int resources_schema_version = 1;
+
+constexpr data_file_kind resources_file{"the crisis resources file",
+                                        "bad_resources",
+                                        resources_schema_version,
+                                        max_resources_file_bytes};
 
 constexpr std::array<std::string_view, 7> known_roles = {
     "emergency", "crisis", "domestic_abuse", "child", "child_concern", "urgent_care", "directory"};
@@ -162,21 +167,11 @@ const region_resources* resource_catalog::find(std::string_view region) const no
 
 expected<resource_catalog> parse_resources(std::string_view json_text, std::string_view where) {
     const std::string file(where);
-    json doc;
-    try {
-        doc = json::parse(json_text);
-    } catch (const json::parse_error& e) {
-        return fail(
-            "json_syntax", std::string("the resources file is not valid JSON: ") + e.what(), file);
+    auto parsed = parse_data_file(json_text, file, resources_file);
+    if (!parsed) {
+        return parsed.error();
     }
-    if (!doc.is_object()) {
-        return fail("bad_resources", "the resources file must be a JSON object", file + "#");
-    }
-    const auto version = doc.find("schema_version");
-    if (version == doc.end() || !version->is_number_integer() ||
-        version->get<int>() != resources_schema_version) {
-        return fail("bad_resources", "schema_version must be 1", file + "#/schema_version");
-    }
+    const json& doc = *parsed;
     const auto regions = doc.find("regions");
     if (regions == doc.end() || !regions->is_object() || regions->empty()) {
         return fail("bad_resources",
@@ -220,18 +215,11 @@ expected<resource_catalog> parse_resources(std::string_view json_text, std::stri
 }
 
 expected<resource_catalog> load_resources(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("io", "cannot open the crisis resources file; check the data directory", path);
+    auto text = read_data_file(path, resources_file);
+    if (!text) {
+        return text.error();
     }
-    std::string text;
-    text.resize(max_resources_file_bytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_resources_file_bytes) {
-        return fail("too_large", "the crisis resources file is larger than 1 MiB", path);
-    }
-    return parse_resources(text, path);
+    return parse_resources(*text, path);
 }
 
 std::vector<diagnostic> review_resources(const region_resources& region, civil_date today) {

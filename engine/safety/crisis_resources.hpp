@@ -61,7 +61,8 @@ struct resource_catalog {
     const region_resources* find(std::string_view region) const noexcept;
 };
 
-// Parses the resources file; errors name the JSON pointer of the bad field.
+// Parses the resources file; JSON syntax, nesting and duplicate-key errors name file:line:column,
+// errors in the fields name the JSON pointer of the bad field.
 expected<resource_catalog> parse_resources(std::string_view json_text, std::string_view where);
 
 // Reads and parses dialogs/safety/resources.json (or a deployment's own file).

@@ -4,10 +4,9 @@
 
 #include "engine/safety/message_catalog.hpp"
 
-#include <nlohmann/json.hpp>
+#include "engine/safety/data_file.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <stdexcept>
 
 namespace heregoes::safety {
@@ -16,6 +15,9 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int messages_schema_version = 1;
+
+constexpr data_file_kind messages_file{
+    "the safety messages file", "bad_messages", messages_schema_version, max_messages_file_bytes};
 
 // The messages the gate sends, with their topic, flags and quick replies.
 struct message_spec {
@@ -37,6 +39,12 @@ const std::vector<message_spec>& message_specs() {
         {"safety.crisis.elder", topic::crisis, flag_crisis, {"safety.back", "safety.help_now"}},
         {"safety.crisis.others", topic::crisis, flag_crisis, {"safety.back", "safety.help_now"}},
         {"safety.crisis.help", topic::crisis, flag_crisis, {"safety.back", "safety.help_now"}},
+        // Advice when someone else is at risk now (clinical.md §5.4). No replies of their own: the
+        // dialog is not paused and carries on under them with its own choices.
+        {"safety.third_party.self_harm", topic::crisis, flag_crisis, {}},
+        {"safety.third_party.child", topic::crisis, flag_crisis, {}},
+        {"safety.third_party.adult", topic::crisis, flag_crisis, {}},
+        {"safety.third_party.domestic", topic::crisis, flag_crisis, {}},
         {"safety.paused", topic::crisis, flag_crisis, {"safety.back", "safety.help_now"}},
         {"safety.ack_no", topic::crisis, flag_crisis, {}},
         {"safety.rather_not", topic::crisis, flag_crisis, {}},
@@ -73,21 +81,6 @@ constexpr std::string_view part_ids[] = {
 // The string id of a quick reply's label: "label.safety.yes".
 std::string label_id(std::string_view choice_id) {
     return "label." + std::string(choice_id);
-}
-
-std::string read_limited(const std::string& path, std::size_t limit, bool& ok, bool& too_large) {
-    std::ifstream in(path, std::ios::binary);
-    ok = static_cast<bool>(in);
-    too_large = false;
-    if (!ok) {
-        return {};
-    }
-    std::string text;
-    text.resize(limit + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    too_large = text.size() > limit;
-    return text;
 }
 
 // Fills {name} placeholders from `vars`; an unknown name is an error naming the string.
@@ -248,21 +241,11 @@ const std::vector<std::string>& required_message_ids() {
 
 expected<message_strings> parse_messages(std::string_view json_text, std::string_view where) {
     const std::string file(where);
-    json doc;
-    try {
-        doc = json::parse(json_text);
-    } catch (const json::parse_error& e) {
-        return fail(
-            "json_syntax", std::string("the messages file is not valid JSON: ") + e.what(), file);
+    auto parsed = parse_data_file(json_text, file, messages_file);
+    if (!parsed) {
+        return parsed.error();
     }
-    if (!doc.is_object()) {
-        return fail("bad_messages", "the messages file must be a JSON object", file + "#");
-    }
-    const auto version = doc.find("schema_version");
-    if (version == doc.end() || !version->is_number_integer() ||
-        version->get<int>() != messages_schema_version) {
-        return fail("bad_messages", "schema_version must be 1", file + "#/schema_version");
-    }
+    const json& doc = *parsed;
     message_strings out;
     out.where = file;
     const auto locale = doc.find("locale");
@@ -291,16 +274,11 @@ expected<message_strings> parse_messages(std::string_view json_text, std::string
 }
 
 expected<message_strings> load_messages(const std::string& path) {
-    bool ok = false;
-    bool too_large = false;
-    const std::string text = read_limited(path, max_messages_file_bytes, ok, too_large);
-    if (!ok) {
-        return fail("io", "cannot open the safety messages file; check the data directory", path);
+    auto text = read_data_file(path, messages_file);
+    if (!text) {
+        return text.error();
     }
-    if (too_large) {
-        return fail("too_large", "the safety messages file is larger than 256 KiB", path);
-    }
-    return parse_messages(text, path);
+    return parse_messages(*text, path);
 }
 
 expected<message_catalog> message_catalog::render(const message_strings& strings,

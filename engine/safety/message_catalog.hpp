@@ -36,7 +36,8 @@ struct message_strings {
 // ("label.safety.yes") and the parts messages are built from.
 const std::vector<std::string>& required_message_ids();
 
-// Parses a messages file; errors name the JSON pointer of the bad field and any missing id.
+// Parses a messages file; JSON syntax, nesting and duplicate-key errors name file:line:column,
+// errors in the fields name the JSON pointer of the bad field and any missing id.
 expected<message_strings> parse_messages(std::string_view json_text, std::string_view where);
 
 // Reads and parses dialogs/safety/messages/<locale>.json.

@@ -8,16 +8,17 @@ namespace heregoes::safety {
 namespace {
 
 constexpr std::array<std::string_view, risk_category_count> names = {
-    "passive_ideation",  "active_ideation", "imminent_act",    "method_seeking", "method_location",
-    "preparatory_act",   "burdensomeness",  "future_absence",  "self_harm",      "self_harm_severe",
-    "harm_to_others",    "child_abuse",     "minor_cue",       "domestic_abuse", "elder_abuse",
-    "timing_cue",        "means_cue",       "seriousness_cue", "distress",       "hopelessness",
-    "identity_question",
+    "passive_ideation",  "active_ideation",       "imminent_act",      "method_seeking",
+    "method_location",   "preparatory_act",       "burdensomeness",    "future_absence",
+    "self_harm",         "self_harm_severe",      "harm_to_others",    "child_abuse",
+    "minor_cue",         "domestic_abuse",        "elder_abuse",       "timing_cue",
+    "means_cue",         "seriousness_cue",       "distress",          "hopelessness",
+    "identity_question", "third_party_self_harm", "third_party_child", "third_party_abuse",
+    "privacy_command",
 };
 
 static_assert(risk_category_count <= 32, "categories must fit the 32-bit window of safety_state");
-static_assert(static_cast<std::size_t>(risk_category::identity_question) + 1 ==
-              risk_category_count);
+static_assert(static_cast<std::size_t>(risk_category::privacy_command) + 1 == risk_category_count);
 
 } // namespace
 

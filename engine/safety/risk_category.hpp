@@ -32,9 +32,15 @@ enum class risk_category : std::uint8_t {
     distress,          // a stressor or despair (job loss, "can't cope"): context only
     hopelessness,      // "what's the point", "can't do this anymore": risk with context
     identity_question, // "are you a bot?", "is this a real person?"
+    // Someone else at risk now, told by the person writing (clinical.md §5.4, T14): they get
+    // advice on helping that person, and the dialog carries on.
+    third_party_self_harm, // another person says they will end their life or hurt themselves
+    third_party_child,     // a child the writer knows is being harmed now
+    third_party_abuse,     // an adult the writer knows is being hurt by a partner or family now
+    privacy_command,       // "delete my data": a command that works even while paused
 };
 
-inline constexpr std::size_t risk_category_count = 21;
+inline constexpr std::size_t risk_category_count = 25;
 
 using risk_bits = std::uint32_t;
 

@@ -20,6 +20,12 @@ constexpr risk_bits check_cues = bit(c::passive_ideation) | bit(c::preparatory_a
 constexpr risk_bits weak_cues = bit(c::timing_cue) | bit(c::means_cue) | bit(c::seriousness_cue);
 constexpr risk_bits ideation = check_cues | self_crisis | bit(c::hopelessness);
 constexpr risk_bits context = ideation | bit(c::distress) | bit(c::method_location);
+// Someone else at risk now. Elder abuse is always about someone else: the person writing is
+// the one who can get help for them.
+constexpr risk_bits third_party = bit(c::third_party_self_harm) | bit(c::third_party_child) |
+                                  bit(c::third_party_abuse) | bit(c::elder_abuse);
+// Violence a child reports at home is the child's own danger.
+constexpr risk_bits household_harm = bit(c::domestic_abuse) | bit(c::elder_abuse);
 
 constexpr bool has(risk_bits bits, risk_bits mask) noexcept {
     return (bits & mask) != 0;
@@ -31,8 +37,7 @@ risk_decision
 decide(risk_bits now, risk_bits earlier, bool risk_seen, bool informational) noexcept {
     const risk_bits window = now | earlier;
     const bool minor = has(window, bit(c::minor_cue));
-    if (has(now, bit(c::child_abuse)) ||
-        (minor && has(now, bit(c::domestic_abuse) | bit(c::elder_abuse)))) {
+    if (has(now, bit(c::child_abuse)) || (minor && has(now, household_harm))) {
         return {tier::crisis, concern::child};
     }
     if (has(now, self_crisis)) {
@@ -44,8 +49,20 @@ decide(risk_bits now, risk_bits earlier, bool risk_seen, bool informational) noe
     if (has(now, bit(c::domestic_abuse))) {
         return {tier::crisis, concern::domestic};
     }
-    if (has(now, bit(c::elder_abuse))) {
-        return {tier::crisis, concern::elder};
+    // Someone else at risk, with no sign of the writer's own risk in the same message: advice
+    // on helping them, not a takeover. Timing or "not joking" words next to it are about that
+    // person, so they do not count as the writer's plan below.
+    if (has(now, third_party) && !has(now, check_cues | bit(c::hopelessness))) {
+        if (has(now, bit(c::third_party_self_harm))) {
+            return {tier::third_party, concern::third_party_self_harm};
+        }
+        if (has(now, bit(c::third_party_child))) {
+            return {tier::third_party, concern::third_party_child};
+        }
+        if (has(now, bit(c::third_party_abuse))) {
+            return {tier::third_party, concern::third_party_domestic};
+        }
+        return {tier::third_party, concern::third_party_adult};
     }
     // "Tonight's the night" alone is ambiguous; with a second cue, or after risk, it is a plan.
     if (has(now, weak_cues) &&

@@ -16,17 +16,23 @@ enum class concern : std::uint8_t {
     self_harm, // suicide or self-harm
     child,     // a child disclosing abuse
     domestic,  // intimate-partner or household violence
-    elder,     // an older or dependent adult being harmed
+    elder,     // kept for sessions paused before elder abuse became third-party advice
     others,    // a threat to another person
     help,      // the person asked for help (the help button)
+    // Someone else at risk now (clinical.md §5.4): advice on helping them, never a pause.
+    third_party_self_harm, // another person may end their life or hurt themselves
+    third_party_child,     // a child the writer knows is being harmed
+    third_party_adult,     // an older or dependent adult being harmed or exploited
+    third_party_domestic,  // an adult being hurt by a partner or family member
 };
 
 enum class tier : std::uint8_t {
-    none,       // no risk: the dialog answers
-    note,       // no takeover: the dialog answers and adds one line about help
-    disclosure, // "are you a bot?": the honest answer, then the dialog continues
-    check,      // tier 1: one direct, kind check question
-    crisis,     // tier 2: the fixed crisis message at once
+    none,        // no risk: the dialog answers
+    note,        // no takeover: the dialog answers and adds one line about help
+    disclosure,  // "are you a bot?": the honest answer, then the dialog continues
+    third_party, // someone else at risk now: advice on helping them, then the dialog continues
+    check,       // tier 1: one direct, kind check question
+    crisis,      // tier 2: the fixed crisis message at once
 };
 
 struct risk_decision {

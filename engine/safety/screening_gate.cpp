@@ -1,9 +1,12 @@
 // The safety gate (see screening_gate.hpp). The flow follows clinical.md §5.3:
 //   idle: screen the text; tier 2 shows the crisis message and pauses, tier 1 asks the check
-//     question, an informational or ambiguous message passes with one help line.
+//     question, an informational or ambiguous message passes with one help line, and someone
+//     else at risk now gets advice on helping them while the dialog keeps its place (§5.4).
 //   awaiting_check: yes (or more risk) -> crisis message; no -> thanks, help once, resume;
 //     anything else -> resources shown, resume gently.
 //   paused: the person goes back when they choose (safety.back); risk shows the help again.
+//     The screen still runs first, then the commands that work anywhere keep working: "are you a
+//     bot?" is answered and "delete my data" reaches the dialog's own command.
 //   "Are you a bot?" is answered by the gate in any dialog (answered): the dialog stays put.
 // "safety.help_now" works in every mode. Only category bits of messages are kept, never text.
 
@@ -31,9 +34,27 @@ std::string_view crisis_message_id(concern c) {
         return "safety.crisis.self_harm";
     case concern::help:
     case concern::none:
+    case concern::third_party_self_harm:
+    case concern::third_party_child:
+    case concern::third_party_adult:
+    case concern::third_party_domestic:
         break;
     }
     return "safety.crisis.help";
+}
+
+std::string_view third_party_message_id(concern c) {
+    switch (c) {
+    case concern::third_party_self_harm:
+        return "safety.third_party.self_harm";
+    case concern::third_party_child:
+        return "safety.third_party.child";
+    case concern::third_party_domestic:
+        return "safety.third_party.domestic";
+    default:
+        break;
+    }
+    return "safety.third_party.adult";
 }
 
 // Appends one rendered message; `last` marks the end of the gate's turn (await = true).
@@ -56,6 +77,14 @@ gate_result crisis(safety_state& state,
     state.concern = static_cast<std::uint8_t>(c);
     say(messages, crisis_message_id(c), true, out);
     return gate_result::took_over;
+}
+
+// A message shown while the dialog stays paused: it ends the turn and keeps the pause's way back
+// and the help button under it.
+void say_paused(const message_catalog& messages, bot_message m, std::vector<bot_message>& out) {
+    m.choices = messages.get("safety.paused").choices;
+    m.await = true;
+    out.push_back(std::move(m));
 }
 
 void remember(safety_state& state, risk_bits bits) {
@@ -178,7 +207,11 @@ gate_result screening_gate::on_text(safety_state& state,
     const screen_result screened = screen(*data.pack, text);
     const risk_bits earlier = earlier_bits(state);
     risk_decision d = decide(screened.bits, earlier, state.risk_seen, screened.informational);
-    if (screened.scan_failed && d.tier < tier::check) {
+    const bool command = (screened.bits & bit(risk_category::privacy_command)) != 0;
+    const auto third_party_advice = [&] {
+        return messages.get(third_party_message_id(d.concern));
+    };
+    if (screened.scan_failed && d.tier < tier::check && d.tier != tier::third_party) {
         // The scan could not finish, so nothing is known: never stay silent about help.
         d = {tier::note, concern::none};
     }
@@ -195,10 +228,21 @@ gate_result screening_gate::on_text(safety_state& state,
         }
         state.current = safety_state::mode::idle;
         state.concern = static_cast<std::uint8_t>(concern::none);
+        if (command) {
+            // "Delete my data" instead of an answer: the dialog's command runs, and with no
+            // answer given, the help line goes with it (clinical.md §5.3).
+            return gate_result::pass_with_note;
+        }
         say(messages,
             reply == pattern_pack::answer::no ? "safety.ack_no" : "safety.rather_not",
             false,
             out);
+        if (d.tier == tier::third_party) {
+            bot_message m = third_party_advice();
+            m.await = true;
+            out.push_back(std::move(m));
+            return gate_result::answered;
+        }
         return gate_result::resume;
     }
     case safety_state::mode::paused:
@@ -206,6 +250,23 @@ gate_result screening_gate::on_text(safety_state& state,
             const concern c =
                 d.tier == tier::crisis ? d.concern : static_cast<concern>(state.concern);
             return crisis(state, c == concern::none ? concern::help : c, messages, out);
+        }
+        if (command) {
+            // A privacy command works during the pause as it does anywhere: the screen found no
+            // risk in it, so the pause ends and the dialog's own command (its forget route)
+            // handles the text, exactly as it would outside the pause.
+            state.current = safety_state::mode::idle;
+            state.concern = static_cast<std::uint8_t>(concern::none);
+            return gate_result::pass;
+        }
+        if (d.tier == tier::third_party) {
+            say_paused(messages, third_party_advice(), out);
+            return gate_result::took_over;
+        }
+        if (d.tier == tier::disclosure) {
+            // "Are you a bot?" gets its honest answer here too; the pause holds.
+            say_paused(messages, messages.get("safety.disclosure"), out);
+            return gate_result::took_over;
         }
         say(messages, "safety.paused", true, out);
         return gate_result::took_over;
@@ -227,6 +288,14 @@ gate_result screening_gate::on_text(safety_state& state,
         // where it was and shows its choices again under the answer.
         say(messages, "safety.disclosure", true, out);
         return gate_result::answered;
+    case tier::third_party: {
+        // Someone else is at risk: advice on helping them, not a pause. The dialog keeps its
+        // place and offers its choices again under the advice.
+        bot_message m = third_party_advice();
+        m.await = true;
+        out.push_back(std::move(m));
+        return gate_result::answered;
+    }
     case tier::note:
         return gate_result::pass_with_note;
     case tier::none:

@@ -3,9 +3,10 @@
 // heregoes::safety::screening_gate, the implementation of the safety gate every input passes
 // before any dialog logic (engine/core/safety_gate.hpp). It screens free text with the locale's
 // pattern pack, keeps only category bits of recent messages, and answers with fixed, reviewed
-// messages: a tier-1 check question, a tier-2 crisis message that pauses the dialog, or one
-// gentle help line on a normal answer. Everything is loaded and rendered by load_gate(), so the
-// turn path does no I/O and the same state and input always give the same output.
+// messages: a tier-1 check question, a tier-2 crisis message that pauses the dialog, advice on
+// helping someone else who is at risk now, or one gentle help line on a normal answer. Everything
+// is loaded and rendered by load_gate(), so the turn path does no I/O and the same state and input
+// always give the same output.
 
 #include "engine/core/expected.hpp"
 #include "engine/core/safety_gate.hpp"

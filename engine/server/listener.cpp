@@ -74,7 +74,10 @@ void listener::stop() {
 void listener::do_accept() {
     auto& worker = *workers_[next_worker_];
     next_worker_ = (next_worker_ + 1) % workers_.size();
-    acceptor_.async_accept(net::make_strand(worker),
+    // No strand per connection: each context is run by exactly one thread (server.cpp), so its
+    // handlers never run concurrently, and a strand would only add an allocation per connection and
+    // a queue hop per handler.
+    acceptor_.async_accept(net::any_io_executor(worker.get_executor()),
                            beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 
 // Accepts TCP connections on the server's port and spreads them over the network threads'
-// io_contexts round-robin, each connection on a strand of its context. Refuses a connection at
-// once when the server holds max_connections already.
+// io_contexts round-robin, each connection on its context's executor (one thread runs each
+// context, so no strand is needed). Refuses a connection at once when the server holds
+// max_connections already.
 
 #include "engine/core/expected.hpp"
 #include "engine/server/chat_service.hpp"

@@ -74,11 +74,17 @@ expected<std::shared_ptr<const safety::gate>> load_safety(const server_config& c
     return std::shared_ptr<const safety::gate>(std::move(*gate));
 }
 
-expected<std::unique_ptr<store::session_store>> open_store(const server_config& config) {
+// Opens the configured store. SQLite completions are posted to `completions` one commit at a
+// time; drain() flushes the store before that context goes, and nothing writes after it.
+expected<std::unique_ptr<store::session_store>> open_store(const server_config& config,
+                                                           net::io_context& completions) {
     if (config.store == "memory") {
         return std::unique_ptr<store::session_store>(std::make_unique<store::memory_store>());
     }
     store::sqlite_options options;
+    options.run_completions = [&completions](std::function<void()> batch) {
+        net::post(completions, std::move(batch));
+    };
     options.path = config.db_path;
     options.synchronous =
         config.db_sync == "full" ? store::sqlite_sync::full : store::sqlite_sync::normal;
@@ -113,17 +119,6 @@ expected<std::unique_ptr<server>> server::create(const server_config& config, lo
     if ((*site)->size() == 0) {
         log.write(log_level::warn, "widget_missing", {{"dir", config.widget_dir}});
     }
-    auto opened = open_store(config);
-    if (!opened) {
-        return opened.error();
-    }
-    s->store_ = std::move(*opened);
-    s->ctx_ = std::make_unique<server_context>(config, log, s->stats_, *s->store_);
-    s->ctx_->dialogs.store(std::move(*dialogs));
-    s->ctx_->gate.store(std::move(*gate));
-    s->ctx_->site.store(std::move(*site));
-    s->chat_ = std::make_unique<chat_service>(*s->ctx_);
-
     std::size_t threads = config.threads;
     if (threads == 0) {
         threads = std::max(1u, std::thread::hardware_concurrency());
@@ -134,6 +129,17 @@ expected<std::unique_ptr<server>> server::create(const server_config& config, lo
         s->contexts_.push_back(std::make_unique<net::io_context>(1));
         workers.push_back(s->contexts_.back().get());
     }
+    auto opened = open_store(config, *s->contexts_.front());
+    if (!opened) {
+        return opened.error();
+    }
+    s->store_ = std::move(*opened);
+    s->ctx_ = std::make_unique<server_context>(config, log, s->stats_, *s->store_);
+    s->ctx_->dialogs.store(std::move(*dialogs));
+    s->ctx_->gate.store(std::move(*gate));
+    s->ctx_->site.store(std::move(*site));
+    s->chat_ = std::make_unique<chat_service>(*s->ctx_);
+
     auto l = listener::open(*s->contexts_.front(), workers, *s->ctx_, *s->chat_);
     if (!l) {
         return l.error();

@@ -1,6 +1,7 @@
 // The WebSocket connection: handshake, read loop, ordering, rate limits, write queue, close.
 // Steps come in do_/on_ pairs as in Beast's examples; every member is touched only on the
-// connection's strand (the socket's executor), which is what makes the queues safe.
+// connection's io_context (the socket's executor), which one thread runs: that is what makes the
+// queues safe without a strand.
 
 #include "engine/server/ws_session.hpp"
 
@@ -19,6 +20,17 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 using web::protocol_error;
+
+namespace {
+
+// Frees a container's storage, not just its elements: clear() keeps the capacity, and an idle
+// connection should hold none.
+template <class Container>
+void release_storage(Container& c) {
+    Container().swap(c);
+}
+
+} // namespace
 
 ws_session::ws_session(net::ip::tcp::socket socket,
                        server_context& ctx,
@@ -95,7 +107,22 @@ void ws_session::drain() {
 }
 
 void ws_session::do_read() {
-    ws_.async_read(buffer_, beast::bind_front_handler(&ws_session::on_read, shared_from_this()));
+    // Wait for the next message with room for one byte only. Beast's whole-message read reserves
+    // its full read size (1536 bytes) in the buffer before any data arrives, so every idle
+    // connection would hold that much for nothing; on_read_part reads the rest once it starts.
+    ws_.async_read_some(
+        buffer_, 1, beast::bind_front_handler(&ws_session::on_read_part, shared_from_this()));
+}
+
+void ws_session::on_read_part(beast::error_code ec, std::size_t) {
+    if (ec || ws_.is_message_done()) {
+        on_read(ec, buffer_.size());
+        return;
+    }
+    // read_message_max still bounds the whole message; this only bounds one step of it.
+    ws_.async_read_some(buffer_,
+                        ctx_.config.max_frame_bytes,
+                        beast::bind_front_handler(&ws_session::on_read_part, shared_from_this()));
 }
 
 void ws_session::on_read(beast::error_code ec, std::size_t) {
@@ -113,6 +140,7 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
         accept_frame(now);
     }
     buffer_.consume(buffer_.size());
+    buffer_.shrink_to_fit(); // an idle connection keeps no read storage (do_read)
     do_read();
 }
 
@@ -142,17 +170,28 @@ void ws_session::accept_frame(clock::time_point received) {
         strike();
         return;
     }
-    inbox_.push_back(queued_frame{std::move(*parsed.frame), received});
-    process_next();
+    queued_frame item{std::move(*parsed.frame), received};
+    if (!busy_ && inbox_.empty()) {
+        start_turn(std::move(item)); // nothing ahead of it: no need to queue
+        return;
+    }
+    inbox_.push_back(std::move(item));
 }
 
 void ws_session::process_next() {
     if (busy_ || inbox_.empty() || closing_ || close_after_) {
         return;
     }
-    busy_ = true;
     auto item = std::move(inbox_.front());
-    inbox_.pop_front();
+    inbox_.erase(inbox_.begin());
+    if (inbox_.empty()) {
+        release_storage(inbox_);
+    }
+    start_turn(std::move(item));
+}
+
+void ws_session::start_turn(queued_frame item) {
+    busy_ = true;
     chat_.handle(item.frame,
                  conv_,
                  ws_.get_executor(),
@@ -170,7 +209,7 @@ void ws_session::on_reply(reply r, clock::time_point received) {
     send(std::move(r.frames));
     ctx_.stats.turn_latency.observe(clock::now() - received);
     if (close) {
-        inbox_.clear();
+        release_storage(inbox_);
         close_after_writes(websocket::close_code::normal);
         return;
     }
@@ -188,6 +227,10 @@ void ws_session::send(std::vector<std::string> frames) {
     if (closing_ || frames.empty()) {
         return;
     }
+    if (!write_active_) {
+        start_write(std::move(frames)); // nothing ahead of it: no need to queue
+        return;
+    }
     if (outbox_.size() >= max_pending_replies) {
         // The client is not reading its replies; stop serving it rather than buffer more.
         boost::system::error_code ignored;
@@ -196,22 +239,11 @@ void ws_session::send(std::vector<std::string> frames) {
         return;
     }
     outbox_.push_back(std::move(frames));
-    if (!write_active_) {
-        do_write();
-    }
 }
 
-void ws_session::do_write() {
-    if (outbox_.empty()) {
-        write_active_ = false;
-        if (close_after_ && !busy_) {
-            do_close();
-        }
-        return;
-    }
+void ws_session::start_write(std::vector<std::string> frames) {
     write_active_ = true;
-    writing_ = std::move(outbox_.front());
-    outbox_.pop_front();
+    writing_ = std::move(frames);
     // A single frame goes straight out; several are held and sent with one socket write.
     if (writing_.size() > 1) {
         ws_.next_layer().hold();
@@ -245,14 +277,26 @@ void ws_session::write_frame(std::size_t index) {
 }
 
 void ws_session::on_batch_written(beast::error_code ec) {
-    writing_.clear();
+    release_storage(writing_);
     if (ec) {
         write_active_ = false;
-        outbox_.clear();
+        release_storage(outbox_);
         closing_ = true;
         return;
     }
-    do_write();
+    if (!outbox_.empty()) {
+        auto next = std::move(outbox_.front());
+        outbox_.erase(outbox_.begin());
+        if (outbox_.empty()) {
+            release_storage(outbox_);
+        }
+        start_write(std::move(next));
+        return;
+    }
+    write_active_ = false;
+    if (close_after_ && !busy_) {
+        do_close();
+    }
 }
 
 void ws_session::strike() {
@@ -261,7 +305,7 @@ void ws_session::strike() {
     }
     ctx_.stats.abuse_closes.fetch_add(1, std::memory_order_relaxed);
     ctx_.log.write(log_level::info, "connection_closed_for_abuse");
-    inbox_.clear();
+    release_storage(inbox_);
     close_after_writes(websocket::close_code::policy_error);
 }
 
@@ -306,7 +350,7 @@ void ws_session::arm_idle_timer() {
             return;
         }
         // A turn in flight still completes and is sent before the close.
-        self->inbox_.clear();
+        release_storage(self->inbox_);
         self->close_after_writes(websocket::close_code::going_away);
         if (!self->closing_) {
             self->arm_idle_timer();

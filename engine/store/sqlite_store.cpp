@@ -23,6 +23,8 @@
 
 #include "engine/store/sqlite_store.hpp"
 
+#include "engine/store/replay_pack.hpp"
+#include "engine/store/sqlite_checkpointer.hpp"
 #include "engine/store/store_limits.hpp"
 
 #include <sqlite3.h>
@@ -31,11 +33,15 @@
 #include <condition_variable>
 #include <deque>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <utility>
 #include <variant>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace heregoes::store {
 namespace {
@@ -68,6 +74,14 @@ public:
     void bind(int index, const session_key& key) { bind(index, key.data(), key.size()); }
     void bind(int index, const std::string& bytes) { bind(index, bytes.data(), bytes.size()); }
     void bind(int index, std::int64_t value) { sqlite3_bind_int64(s_, index, value); }
+    // Binds `value`, or NULL when it is 0 (row ids start at 1).
+    void bind_id(int index, std::int64_t value) {
+        if (value == 0) {
+            sqlite3_bind_null(s_, index);
+        } else {
+            sqlite3_bind_int64(s_, index, value);
+        }
+    }
 
     int step() { return sqlite3_step(s_); }
     std::int64_t integer(int column) { return sqlite3_column_int64(s_, column); }
@@ -110,9 +124,116 @@ constexpr const char* migrations[] = {
     "  at INTEGER NOT NULL,"
     "  PRIMARY KEY (key, seq));"
     "CREATE INDEX transcripts_by_at ON transcripts (at);",
+    // 2: fewer pages written per turn. Rows are ordered by ids handed out in time order, so the
+    // sessions talking now, and the replay rows they add, sit together on the newest pages: a
+    // group commit of a hundred turns dirties a few dozen pages, not two or three random pages
+    // per turn as the token-hash ordering did. A turn's replay frames are one row (replay_pack.hpp)
+    // chained to the session's previous turn through `prev`; the session row names the newest
+    // (replay_head). A per-session index would have put every talking session's insertion point
+    // on a page of its own. AUTOINCREMENT keeps an id from ever being handed out twice, so a
+    // `prev` left pointing at a trimmed row leads nowhere. The old frames move over as one-frame
+    // rows (copy_frames_to_replay).
+    "CREATE TABLE sessions_v2 ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  key BLOB NOT NULL UNIQUE,"
+    "  version INTEGER NOT NULL,"
+    "  state BLOB NOT NULL,"
+    "  touched INTEGER NOT NULL,"
+    "  replay_head INTEGER);"
+    "INSERT INTO sessions_v2 (key, version, state, touched)"
+    "  SELECT key, version, state, touched FROM sessions;"
+    "DROP TABLE sessions;"
+    "ALTER TABLE sessions_v2 RENAME TO sessions;"
+    "CREATE INDEX sessions_by_touched ON sessions (touched);"
+    "CREATE TABLE replay ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  last_seq INTEGER NOT NULL,"
+    "  prev INTEGER,"
+    "  frames BLOB NOT NULL);",
 };
 static_assert(std::size(migrations) == sqlite_schema_version,
               "every schema version needs its migration");
+
+// The data half of migration 2: each session's schema-1 frames become a chain of one-frame replay
+// rows, oldest first, then the old table goes. Runs inside the migration's transaction.
+bool copy_frames_to_replay(sqlite3* db) {
+    sqlite3_stmt* select = nullptr;
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_stmt* link = nullptr;
+    bool ok = sqlite3_prepare_v2(db,
+                                 "SELECT s.id, f.seq, f.sealed FROM frames f "
+                                 "JOIN sessions s ON s.key = f.key ORDER BY s.id, f.seq",
+                                 -1,
+                                 &select,
+                                 nullptr) == SQLITE_OK &&
+              sqlite3_prepare_v2(db,
+                                 "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)",
+                                 -1,
+                                 &insert,
+                                 nullptr) == SQLITE_OK &&
+              sqlite3_prepare_v2(
+                  db, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1", -1, &link, nullptr) ==
+                  SQLITE_OK;
+    std::int64_t session = 0;
+    std::int64_t head = 0;
+    int rc = SQLITE_DONE;
+    while (ok && (rc = sqlite3_step(select)) == SQLITE_ROW) {
+        const auto id = sqlite3_column_int64(select, 0);
+        if (id != session) {
+            session = id;
+            head = 0;
+        }
+        const auto seq = sqlite3_column_int64(select, 1);
+        const void* sealed = sqlite3_column_blob(select, 2);
+        std::vector<sealed_frame> one(1);
+        one[0].seq = static_cast<std::uint32_t>(seq);
+        one[0].sealed.assign(static_cast<const char*>(sealed),
+                             static_cast<std::size_t>(sqlite3_column_bytes(select, 2)));
+        std::string pack;
+        pack_frames(one, pack);
+        sqlite3_bind_int64(insert, 1, seq);
+        if (head != 0) {
+            sqlite3_bind_int64(insert, 2, head);
+        } else {
+            sqlite3_bind_null(insert, 2);
+        }
+        sqlite3_bind_blob64(insert, 3, pack.data(), pack.size(), SQLITE_TRANSIENT);
+        ok = sqlite3_step(insert) == SQLITE_DONE;
+        sqlite3_reset(insert);
+        head = sqlite3_last_insert_rowid(db);
+        sqlite3_bind_int64(link, 1, session);
+        sqlite3_bind_int64(link, 2, head);
+        ok = ok && sqlite3_step(link) == SQLITE_DONE;
+        sqlite3_reset(link);
+    }
+    ok = ok && rc == SQLITE_DONE;
+    sqlite3_finalize(select);
+    sqlite3_finalize(insert);
+    sqlite3_finalize(link);
+    return ok && sqlite3_exec(db, "DROP TABLE frames", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+// A session longer than the replay window drops its oldest replay rows once every this many frames,
+// by walking its chain back from the newest row: an amortised step or two per turn, where checking
+// on every turn would walk the whole window each time.
+constexpr std::uint32_t trim_stride_frames = max_frames_kept / 2;
+
+// How many replay rows a chain walk follows at most. Every row holds at least one frame, so a
+// walk over the window never needs more; the bound keeps a damaged chain (a loop) from spinning.
+constexpr std::size_t max_chain_rows = max_frames_kept + trim_stride_frames + 1;
+
+// A session's `touched` time is rewritten only once it is this many seconds old. Rewriting it on
+// every turn moved its entry in the sessions_by_touched index each time (a B-tree delete and
+// insert per turn); the purge and the TTL work in days, so a minute of slack changes nothing.
+constexpr std::int64_t touch_granularity_seconds = 60;
+
+// The writer thread's nice value. When the writer shares a core with the network threads (a small
+// machine, or a pinned server), at the default priority it woke the moment a save was queued and
+// committed batches of one to three turns, each commit rewriting whole pages. A lower priority
+// lets the network threads finish the frames they already have before the writer runs, so one
+// commit carries every turn that arrived meanwhile. On an idle core it still runs at once, and it
+// keeps a share of the core under load, so saves never starve.
+constexpr int writer_nice = 10;
 
 // --- Requests ------------------------------------------------------------------------------------
 
@@ -168,11 +289,17 @@ private:
     void apply_batch(std::deque<write_request>& batch);
 
     // Writer-side steps; each returns false (after reporting) when SQLite fails.
-    bool exec(sqlite3* db, const char* sql);
+    // Steps a prepared statement that returns no rows (BEGIN, SAVEPOINT, COMMIT, ...); false after
+    // reporting when SQLite refuses it.
+    bool run(const statement& s);
     expected<write_status> apply_save(const session_write& write);
     bool apply_erase(const session_key& key);
+    // Drops the replay rows, from row `from` back along its chain, whose frames are all at or
+    // before `cutoff`.
+    expected<void> trim_replay(std::int64_t from, std::uint32_t cutoff);
     expected<std::size_t> apply_purge(std::int64_t cutoff, std::int64_t transcript_cutoff);
-    expected<void> run_checkpoint();
+    // Runs a checkpoint on the writer's connection; TRUNCATE (the default) also empties the log.
+    expected<void> run_checkpoint(int mode = SQLITE_CHECKPOINT_TRUNCATE);
 
     error sqlite_error(sqlite3* db, const std::string& doing) const;
     void report(const error& e) const;
@@ -182,12 +309,19 @@ private:
     std::string path_text_;
 
     connection writer_db_;
-    statement insert_session_, update_session_, upsert_frame_, trim_frames_, next_transcript_seq_,
-        insert_transcript_, delete_session_, delete_frames_, delete_transcript_, purge_frames_,
-        purge_transcripts_, purge_sessions_, purge_old_transcripts_;
+    statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_, insert_session_,
+        update_session_, touch_session_, link_session_, insert_replay_, step_replay_,
+        delete_replay_row_, next_transcript_seq_, insert_transcript_, delete_session_,
+        delete_replay_, delete_transcript_, purge_replay_, purge_transcripts_, purge_sessions_,
+        purge_old_transcripts_;
+
+    std::string pack_buffer_; // the writer's scratch for one turn's replay pack, reused
+    int log_frames_ = 0;      // frames in the write-ahead log after the last commit (writer only)
+    int log_frames_at_request_ = 0; // log_frames_ when a background pass was last asked for
+    std::unique_ptr<sqlite_checkpointer> checkpointer_;
 
     connection reader_db_;
-    statement select_session_, select_frames_, select_transcript_;
+    statement select_session_, select_replay_head_, select_replay_row_, select_transcript_;
 
     std::atomic<bool> healthy_{true};
 
@@ -233,12 +367,13 @@ expected<statement> sqlite_store::engine::prepare(sqlite3* db, const char* sql) 
     return statement(raw);
 }
 
-bool sqlite_store::engine::exec(sqlite3* db, const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        std::string text = message != nullptr ? message : sqlite3_errmsg(db);
-        sqlite3_free(message);
-        report(fail("store_failed", std::string(sql) + " failed: " + text, path_text_));
+bool sqlite_store::engine::run(const statement& s) {
+    statement_use use(s);
+    if (use.step() != SQLITE_DONE) {
+        report(
+            fail("store_failed",
+                 std::string(sqlite3_sql(s.get())) + " failed: " + sqlite3_errmsg(writer_db_.get()),
+                 path_text_));
         return false;
     }
     return true;
@@ -328,16 +463,27 @@ expected<void> sqlite_store::engine::open_writer() {
                     path_text_);
     }
     for (int next = version + 1; next <= sqlite_schema_version; ++next) {
-        std::string sql = std::string("BEGIN IMMEDIATE;") + migrations[next - 1] +
-                          "PRAGMA user_version=" + std::to_string(next) + ";COMMIT;";
-        char* message = nullptr;
-        if (sqlite3_exec(w, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            std::string text = message != nullptr ? message : sqlite3_errmsg(w);
+        std::string failure;
+        auto run = [&](const std::string& sql) {
+            char* message = nullptr;
+            if (sqlite3_exec(w, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) {
+                return true;
+            }
+            failure = message != nullptr ? message : sqlite3_errmsg(w);
             sqlite3_free(message);
+            return false;
+        };
+        bool ok = run(std::string("BEGIN IMMEDIATE;") + migrations[next - 1]);
+        if (ok && next == 2 && !copy_frames_to_replay(w)) {
+            failure = sqlite3_errmsg(w);
+            ok = false;
+        }
+        ok = ok && run("PRAGMA user_version=" + std::to_string(next) + ";COMMIT;");
+        if (!ok) {
             sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
             return fail("store_schema",
                         "upgrading the session store to schema " + std::to_string(next) +
-                            " failed: " + text,
+                            " failed: " + failure,
                         path_text_);
         }
     }
@@ -346,24 +492,38 @@ expected<void> sqlite_store::engine::open_writer() {
         statement* target;
         const char* sql;
     } const statements[] = {
+        {&begin_, "BEGIN IMMEDIATE"},
+        {&commit_, "COMMIT"},
+        {&rollback_, "ROLLBACK"},
+        {&savepoint_, "SAVEPOINT one_write"},
+        {&release_, "RELEASE one_write"},
+        {&rollback_to_, "ROLLBACK TO one_write"},
         {&insert_session_,
          "INSERT INTO sessions (key, version, state, touched) VALUES (?1, 1, ?2, ?3) "
-         "ON CONFLICT (key) DO NOTHING"},
+         "ON CONFLICT (key) DO NOTHING RETURNING id"},
         {&update_session_,
-         "UPDATE sessions SET version = ?2 + 1, state = ?3, touched = ?4 "
-         "WHERE key = ?1 AND version = ?2"},
-        {&upsert_frame_, "INSERT OR REPLACE INTO frames (key, seq, sealed) VALUES (?1, ?2, ?3)"},
-        {&trim_frames_,
-         "DELETE FROM frames WHERE key = ?1 AND seq <= (SELECT seq FROM frames WHERE key = ?1 "
-         "ORDER BY seq DESC LIMIT 1 OFFSET ?2)"},
+         "UPDATE sessions SET version = ?2 + 1, state = ?3 WHERE key = ?1 AND version = ?2 "
+         "RETURNING id, touched, replay_head"},
+        {&touch_session_, "UPDATE sessions SET touched = ?2 WHERE id = ?1"},
+        {&link_session_, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1"},
+        {&insert_replay_, "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)"},
+        {&step_replay_, "SELECT last_seq, prev FROM replay WHERE id = ?1"},
+        {&delete_replay_row_, "DELETE FROM replay WHERE id = ?1"},
         {&next_transcript_seq_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM transcripts WHERE key = ?1"},
         {&insert_transcript_,
          "INSERT INTO transcripts (key, seq, sealed, at) VALUES (?1, ?2, ?3, ?4)"},
         {&delete_session_, "DELETE FROM sessions WHERE key = ?1"},
-        {&delete_frames_, "DELETE FROM frames WHERE key = ?1"},
+        {&delete_replay_,
+         "WITH RECURSIVE chain(id) AS ("
+         "  SELECT replay_head FROM sessions WHERE key = ?1"
+         "  UNION ALL SELECT r.prev FROM replay r JOIN chain c ON r.id = c.id)"
+         " DELETE FROM replay WHERE id IN (SELECT id FROM chain)"},
         {&delete_transcript_, "DELETE FROM transcripts WHERE key = ?1"},
-        {&purge_frames_,
-         "DELETE FROM frames WHERE key IN (SELECT key FROM sessions WHERE touched < ?1)"},
+        {&purge_replay_,
+         "WITH RECURSIVE chain(id) AS ("
+         "  SELECT replay_head FROM sessions WHERE touched < ?1 AND replay_head IS NOT NULL"
+         "  UNION ALL SELECT r.prev FROM replay r JOIN chain c ON r.id = c.id)"
+         " DELETE FROM replay WHERE id IN (SELECT id FROM chain)"},
         {&purge_transcripts_,
          "DELETE FROM transcripts WHERE key IN (SELECT key FROM sessions WHERE touched < ?1)"},
         {&purge_sessions_, "DELETE FROM sessions WHERE touched < ?1"},
@@ -393,8 +553,8 @@ expected<void> sqlite_store::engine::open_reader() {
         const char* sql;
     } const statements[] = {
         {&select_session_, "SELECT version, state, touched FROM sessions WHERE key = ?1"},
-        {&select_frames_,
-         "SELECT seq, sealed FROM frames WHERE key = ?1 AND seq > ?2 ORDER BY seq"},
+        {&select_replay_head_, "SELECT replay_head FROM sessions WHERE key = ?1"},
+        {&select_replay_row_, "SELECT last_seq, prev, frames FROM replay WHERE id = ?1"},
         {&select_transcript_, "SELECT sealed FROM transcripts WHERE key = ?1 ORDER BY seq"},
     };
     for (const auto& s : statements) {
@@ -431,6 +591,30 @@ sqlite_store::engine::open(const sqlite_options& options) {
     if (auto r = e->open_reader(); !r) {
         return r.error();
     }
+    auto checkpointer = sqlite_checkpointer::start(
+        e->path_text_, writer_nice, [raw = e.get()](const error& err) { raw->report(err); });
+    if (!checkpointer) {
+        return checkpointer.error();
+    }
+    e->checkpointer_ = std::move(*checkpointer);
+    // The hook replaces SQLite's automatic checkpoint, which would run inside the writer's COMMIT.
+    sqlite3_wal_hook(
+        e->writer_db_.get(),
+        [](void* self, sqlite3*, const char*, int frames) {
+            auto* raw = static_cast<engine*>(self);
+            if (frames < raw->log_frames_at_request_) {
+                raw->log_frames_at_request_ = 0; // the log started over
+            }
+            raw->log_frames_ = frames;
+            // One pass per checkpoint_after_frames of new log: a pass stops at the log's end as
+            // it found it, so asking after every commit would start a pass per commit.
+            if (frames - raw->log_frames_at_request_ >= checkpoint_after_frames) {
+                raw->log_frames_at_request_ = frames;
+                raw->checkpointer_->request();
+            }
+            return SQLITE_OK;
+        },
+        e.get());
     e->writer_ = std::thread([raw = e.get()] { raw->run_writer(); });
     e->reader_ = std::thread([raw = e.get()] { raw->run_reader(); });
     return e;
@@ -453,22 +637,33 @@ sqlite_store::engine::~engine() {
     if (reader_.joinable()) {
         reader_.join();
     }
+    checkpointer_.reset();
     // Statements before connections: a connection with live statements does not close.
-    for (statement* s : {&insert_session_,
+    for (statement* s : {&begin_,
+                         &commit_,
+                         &rollback_,
+                         &savepoint_,
+                         &release_,
+                         &rollback_to_,
+                         &insert_session_,
                          &update_session_,
-                         &upsert_frame_,
-                         &trim_frames_,
+                         &touch_session_,
+                         &link_session_,
+                         &insert_replay_,
+                         &step_replay_,
+                         &delete_replay_row_,
                          &next_transcript_seq_,
                          &insert_transcript_,
                          &delete_session_,
-                         &delete_frames_,
+                         &delete_replay_,
                          &delete_transcript_,
-                         &purge_frames_,
+                         &purge_replay_,
                          &purge_transcripts_,
                          &purge_sessions_,
                          &purge_old_transcripts_,
                          &select_session_,
-                         &select_frames_,
+                         &select_replay_head_,
+                         &select_replay_row_,
                          &select_transcript_}) {
         s->reset();
     }
@@ -525,6 +720,8 @@ void sqlite_store::engine::enqueue_write(write_request request, bool counts_agai
 }
 
 void sqlite_store::engine::run_writer() {
+    // Linux takes a per-thread nice value; failing to set it only costs batching, so it is ignored.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), writer_nice);
     std::unique_lock lock(write_mutex_);
     for (;;) {
         write_queued_.wait(lock, [this] { return stopping_ || !writes_.empty(); });
@@ -545,42 +742,78 @@ void sqlite_store::engine::run_writer() {
 
 expected<write_status> sqlite_store::engine::apply_save(const session_write& write) {
     sqlite3* w = writer_db_.get();
+    std::int64_t id = 0;
+    std::int64_t head = 0;
     if (write.expected_version == 0) {
         statement_use insert(insert_session_);
         insert.bind(1, write.key);
         insert.bind(2, write.sealed_state);
         insert.bind(3, write.now_unix);
-        if (insert.step() != SQLITE_DONE) {
+        const int rc = insert.step();
+        if (rc == SQLITE_DONE) {
+            return write_status::conflict; // the key exists: nothing was written
+        }
+        if (rc != SQLITE_ROW) {
             return sqlite_error(w, "creating a session");
         }
+        id = insert.integer(0);
     } else {
-        statement_use update(update_session_);
-        update.bind(1, write.key);
-        update.bind(2, static_cast<std::int64_t>(write.expected_version));
-        update.bind(3, write.sealed_state);
-        update.bind(4, write.now_unix);
-        if (update.step() != SQLITE_DONE) {
-            return sqlite_error(w, "updating a session");
+        std::int64_t touched = 0;
+        {
+            statement_use update(update_session_);
+            update.bind(1, write.key);
+            update.bind(2, static_cast<std::int64_t>(write.expected_version));
+            update.bind(3, write.sealed_state);
+            const int rc = update.step();
+            if (rc == SQLITE_DONE) {
+                return write_status::conflict; // no such version: nothing was written
+            }
+            if (rc != SQLITE_ROW) {
+                return sqlite_error(w, "updating a session");
+            }
+            id = update.integer(0);
+            touched = update.integer(1);
+            head = update.integer(2); // NULL reads as 0: no replay rows yet
         }
-    }
-    if (sqlite3_changes(w) != 1) {
-        return write_status::conflict; // nothing was written: no rollback needed
-    }
-    for (const auto& frame : write.frames) {
-        statement_use insert(upsert_frame_);
-        insert.bind(1, write.key);
-        insert.bind(2, static_cast<std::int64_t>(frame.seq));
-        insert.bind(3, frame.sealed);
-        if (insert.step() != SQLITE_DONE) {
-            return sqlite_error(w, "storing a replay frame");
+        if (write.now_unix - touched >= touch_granularity_seconds) {
+            statement_use touch(touch_session_);
+            touch.bind(1, id);
+            touch.bind(2, write.now_unix);
+            if (touch.step() != SQLITE_DONE) {
+                return sqlite_error(w, "recording a session's activity");
+            }
         }
     }
     if (!write.frames.empty()) {
-        statement_use trim(trim_frames_);
-        trim.bind(1, write.key);
-        trim.bind(2, static_cast<std::int64_t>(max_frames_kept));
-        if (trim.step() != SQLITE_DONE) {
-            return sqlite_error(w, "dropping old replay frames");
+        const std::uint32_t first_seq = write.frames.front().seq;
+        const std::uint32_t last_seq = write.frames.back().seq;
+        pack_buffer_.clear();
+        pack_frames(write.frames, pack_buffer_);
+        {
+            statement_use insert(insert_replay_);
+            insert.bind(1, static_cast<std::int64_t>(last_seq));
+            insert.bind_id(2, head);
+            insert.bind(3, pack_buffer_);
+            if (insert.step() != SQLITE_DONE) {
+                return sqlite_error(w, "storing a turn's replay frames");
+            }
+        }
+        const std::int64_t row = sqlite3_last_insert_rowid(w);
+        {
+            statement_use link(link_session_);
+            link.bind(1, id);
+            link.bind(2, row);
+            if (link.step() != SQLITE_DONE) {
+                return sqlite_error(w, "linking a turn's replay frames");
+            }
+        }
+        // Once every trim_stride_frames, past the window: drop the rows wholly older than it. A row
+        // straddling the edge stays, and read_frames cuts it there.
+        if (last_seq > max_frames_kept &&
+            last_seq / trim_stride_frames != (first_seq - 1) / trim_stride_frames) {
+            if (auto trimmed = trim_replay(head, last_seq - max_frames_kept); !trimmed) {
+                return trimmed.error();
+            }
         }
     }
     if (!write.sealed_transcript.empty()) {
@@ -607,8 +840,54 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
     return write_status::ok;
 }
 
+expected<void> sqlite_store::engine::trim_replay(std::int64_t from, std::uint32_t cutoff) {
+    sqlite3* w = writer_db_.get();
+    // Walk back to the newest row that lies wholly at or before the cutoff...
+    std::int64_t row = from;
+    std::size_t walked = 0;
+    while (row != 0 && walked++ < max_chain_rows) {
+        statement_use step(step_replay_);
+        step.bind(1, row);
+        const int rc = step.step();
+        if (rc == SQLITE_DONE) {
+            return {}; // the chain ends before the cutoff: nothing to drop
+        }
+        if (rc != SQLITE_ROW) {
+            return sqlite_error(w, "walking old replay frames");
+        }
+        if (static_cast<std::uint32_t>(step.integer(0)) <= cutoff) {
+            break;
+        }
+        row = step.integer(1);
+    }
+    // ...then drop it and everything before it.
+    walked = 0;
+    while (row != 0 && walked++ < max_chain_rows) {
+        std::int64_t prev = 0;
+        {
+            statement_use step(step_replay_);
+            step.bind(1, row);
+            const int rc = step.step();
+            if (rc == SQLITE_DONE) {
+                return {};
+            }
+            if (rc != SQLITE_ROW) {
+                return sqlite_error(w, "walking old replay frames");
+            }
+            prev = step.integer(1);
+        }
+        statement_use del(delete_replay_row_);
+        del.bind(1, row);
+        if (del.step() != SQLITE_DONE) {
+            return sqlite_error(w, "dropping old replay frames");
+        }
+        row = prev;
+    }
+    return {};
+}
+
 bool sqlite_store::engine::apply_erase(const session_key& key) {
-    for (const statement* s : {&delete_frames_, &delete_transcript_, &delete_session_}) {
+    for (const statement* s : {&delete_replay_, &delete_transcript_, &delete_session_}) {
         statement_use del(*s);
         del.bind(1, key);
         if (del.step() != SQLITE_DONE) {
@@ -623,7 +902,7 @@ expected<std::size_t> sqlite_store::engine::apply_purge(std::int64_t cutoff,
                                                         std::int64_t transcript_cutoff) {
     sqlite3* w = writer_db_.get();
     std::size_t sessions = 0;
-    for (const statement* s : {&purge_frames_, &purge_transcripts_, &purge_sessions_}) {
+    for (const statement* s : {&purge_replay_, &purge_transcripts_, &purge_sessions_}) {
         statement_use del(*s);
         del.bind(1, cutoff);
         if (del.step() != SQLITE_DONE) {
@@ -641,11 +920,10 @@ expected<std::size_t> sqlite_store::engine::apply_purge(std::int64_t cutoff,
     return sessions;
 }
 
-expected<void> sqlite_store::engine::run_checkpoint() {
+expected<void> sqlite_store::engine::run_checkpoint(int mode) {
     int log_frames = 0;
     int checkpointed = 0;
-    int rc = sqlite3_wal_checkpoint_v2(
-        writer_db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+    int rc = sqlite3_wal_checkpoint_v2(writer_db_.get(), nullptr, mode, &log_frames, &checkpointed);
     if (rc != SQLITE_OK) {
         return sqlite_error(writer_db_.get(), "checkpointing the write-ahead log");
     }
@@ -656,7 +934,15 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     sqlite3* w = writer_db_.get();
     // One result per request: a write_status, an erase's bool, a purge's count.
     std::vector<std::variant<write_status, bool, std::size_t>> results(batch.size());
-    bool in_transaction = exec(w, "BEGIN IMMEDIATE");
+    if (log_frames_ >= checkpoint_hard_limit_frames) {
+        // The background checkpoint is not keeping up; catch up here so the log stays bounded.
+        if (auto r = run_checkpoint(SQLITE_CHECKPOINT_PASSIVE); !r) {
+            report(r.error());
+        }
+        log_frames_ = 0;
+        log_frames_at_request_ = 0;
+    }
+    bool in_transaction = run(begin_);
     bool deleted_anything = false;
     bool wants_checkpoint = false;
 
@@ -664,44 +950,44 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
         auto& request = batch[i];
         if (auto* save = std::get_if<save_request>(&request)) {
             results[i] = write_status::failed;
-            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+            if (!in_transaction || !run(savepoint_)) {
                 continue;
             }
             auto status = apply_save(save->write);
             if (!status) {
                 report(status.error());
-                exec(w, "ROLLBACK TO one_write");
+                run(rollback_to_);
             } else {
                 results[i] = *status;
             }
-            exec(w, "RELEASE one_write");
+            run(release_);
         } else if (auto* erase = std::get_if<erase_request>(&request)) {
             results[i] = false;
-            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+            if (!in_transaction || !run(savepoint_)) {
                 continue;
             }
             bool ok = apply_erase(erase->key);
             if (!ok) {
-                exec(w, "ROLLBACK TO one_write");
+                run(rollback_to_);
             }
-            exec(w, "RELEASE one_write");
+            run(release_);
             results[i] = ok;
             deleted_anything = deleted_anything || ok;
         } else if (auto* purge = std::get_if<purge_request>(&request)) {
             results[i] = std::size_t{0};
-            if (!in_transaction || !exec(w, "SAVEPOINT one_write")) {
+            if (!in_transaction || !run(savepoint_)) {
                 continue;
             }
             const std::int64_t before = sqlite3_total_changes64(w);
             auto erased = apply_purge(purge->cutoff_unix, purge->transcript_cutoff_unix);
             if (!erased) {
                 report(erased.error());
-                exec(w, "ROLLBACK TO one_write");
+                run(rollback_to_);
             } else {
                 results[i] = *erased;
                 deleted_anything = deleted_anything || sqlite3_total_changes64(w) != before;
             }
-            exec(w, "RELEASE one_write");
+            run(release_);
         } else if (std::holds_alternative<checkpoint_request>(request)) {
             wants_checkpoint = true;
         }
@@ -709,9 +995,9 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
 
     bool committed = false;
     if (in_transaction) {
-        committed = exec(w, "COMMIT");
+        committed = run(commit_);
         if (!committed) {
-            exec(w, "ROLLBACK");
+            run(rollback_);
         }
     }
     healthy_.store(committed, std::memory_order_relaxed);
@@ -725,13 +1011,18 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
         }
     }
 
+    // Saves are what every turn waits for, so their completions go out together: one hand-over
+    // to run_completions per commit (see sqlite_options). The rest run here, as they always did.
+    std::vector<std::pair<std::function<void(write_status)>, write_status>> saves;
+    saves.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         std::visit(
             [&](auto& r) {
                 using type = std::decay_t<decltype(r)>;
                 if constexpr (std::is_same_v<type, save_request>) {
                     auto status = std::get<write_status>(results[i]);
-                    r.done(committed ? status : write_status::failed);
+                    saves.emplace_back(std::move(r.done),
+                                       committed ? status : write_status::failed);
                 } else if constexpr (std::is_same_v<type, erase_request>) {
                     r.done(committed && std::get<bool>(results[i]));
                 } else if constexpr (std::is_same_v<type, purge_request>) {
@@ -749,6 +1040,22 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
             },
             batch[i]);
     }
+    if (saves.empty()) {
+        return;
+    }
+    if (!options_.run_completions) {
+        for (auto& [done, status] : saves) {
+            done(status);
+        }
+        return;
+    }
+    // std::function needs a copyable callable; the completions themselves move only once.
+    auto shared = std::make_shared<decltype(saves)>(std::move(saves));
+    options_.run_completions([shared] {
+        for (auto& [done, status] : *shared) {
+            done(status);
+        }
+    });
 }
 
 void sqlite_store::engine::flush() {
@@ -811,19 +1118,53 @@ expected<std::optional<stored_session>> sqlite_store::engine::read_session(const
 
 expected<std::vector<sealed_frame>> sqlite_store::engine::read_frames(const session_key& key,
                                                                       std::uint32_t after) {
-    statement_use select(select_frames_);
-    select.bind(1, key);
-    select.bind(2, static_cast<std::int64_t>(after));
-    std::vector<sealed_frame> frames;
-    int rc = 0;
-    while ((rc = select.step()) == SQLITE_ROW) {
-        frames.push_back(
-            sealed_frame{static_cast<std::uint32_t>(select.integer(0)), select.blob(1)});
+    std::int64_t row = 0;
+    {
+        statement_use head(select_replay_head_);
+        head.bind(1, key);
+        const int rc = head.step();
+        if (rc == SQLITE_ROW) {
+            row = head.integer(0);
+        } else if (rc != SQLITE_DONE) {
+            auto e = sqlite_error(reader_db_.get(), "loading replay frames");
+            report(e);
+            return e;
+        }
     }
-    if (rc != SQLITE_DONE) {
-        auto e = sqlite_error(reader_db_.get(), "loading replay frames");
-        report(e);
-        return e;
+    // Newest first along the chain, until a row holds nothing after `after`.
+    std::vector<std::string> packs;
+    while (row != 0 && packs.size() < max_chain_rows) {
+        statement_use step(select_replay_row_);
+        step.bind(1, row);
+        const int rc = step.step();
+        if (rc == SQLITE_DONE) {
+            break; // trimmed away before here
+        }
+        if (rc != SQLITE_ROW) {
+            auto e = sqlite_error(reader_db_.get(), "loading replay frames");
+            report(e);
+            return e;
+        }
+        if (static_cast<std::uint32_t>(step.integer(0)) <= after) {
+            break;
+        }
+        packs.push_back(step.blob(2));
+        row = step.integer(1);
+    }
+    std::vector<sealed_frame> frames;
+    for (auto pack = packs.rbegin(); pack != packs.rend(); ++pack) {
+        if (auto unpacked = unpack_frames(*pack, after, frames); !unpacked) {
+            error e = unpacked.error();
+            e.where = path_text_;
+            report(e);
+            return e;
+        }
+    }
+    // Only the newest max_frames_kept frames are kept: the oldest row may straddle the window.
+    if (!frames.empty() && frames.back().seq > max_frames_kept) {
+        const std::uint32_t oldest_kept =
+            frames.back().seq - static_cast<std::uint32_t>(max_frames_kept) + 1;
+        std::erase_if(frames, [oldest_kept](const sealed_frame& f) { return f.seq < oldest_kept; });
     }
     return frames;
 }

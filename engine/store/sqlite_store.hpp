@@ -35,10 +35,16 @@ struct sqlite_options {
     // Where a failed write or read is reported (SQLite's message and the path; never any stored
     // bytes). Unset: one line on stderr. Called on a store thread.
     std::function<void(const error&)> on_error;
+    // Runs the completions of one commit's saves, given as one function. Unset: they run on the
+    // writer thread as the commit ends. A server passes a function that posts the batch to a
+    // network thread: the hand-over then costs one cross-thread post per commit rather than one
+    // per turn, and the writer never holds a lock a network thread is waiting for. Erases, purges
+    // and checkpoints always complete on the writer thread.
+    std::function<void(std::function<void()>)> run_completions;
 };
 
 // The schema version this build writes; a file with a newer one is refused at open.
-inline constexpr int sqlite_schema_version = 1;
+inline constexpr int sqlite_schema_version = 2;
 
 class sqlite_store final : public session_store {
 public:
@@ -59,8 +65,8 @@ public:
                std::int64_t transcript_cutoff_unix,
                std::function<void(std::size_t)> done) override;
     bool ready() const override;
-    // Blocks until every write accepted so far is committed and its completion has run. Never call
-    // it from a completion.
+    // Blocks until every write accepted so far is committed and its completion has run (or, for a
+    // save, has been handed to run_completions). Never call it from a completion.
     void flush() override;
 
     // The sealed transcript lines kept for a session, oldest first (empty unless written).

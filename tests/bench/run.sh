@@ -7,22 +7,25 @@
 # Server on CPU0, load generator on CPU1; each point repeated 3 times, medians reported; runs with
 # accept-queue overflows or TCP retransmits are discarded. `--smoke` runs a seconds-long version
 # for CI that only checks every contender answered and the table was produced (no timed checks).
+# `--soak` runs only the soak: 10,000 sessions at 5,000 turns/s for 10 minutes, RSS every 30 s.
 #
-# usage: tests/bench/run.sh [--smoke]
+# usage: tests/bench/run.sh [--smoke | --soak]
 # env:   BUILD_DIR (default build/default; when unset and binaries are missing they are built)
 #        BENCH_OUT (default $BUILD_DIR/bench-results/<time>), BENCH_CONTENDERS ("engine echo node"),
 #        HEREGOES_BIN (default $BUILD_DIR/heregoes), BENCH_SERVER_CONFIG (tests/bench/server.json),
-#        BENCH_DIALOGS_DIR (dialogs), BENCH_DIALOG (first-session), BENCH_WALK (the walk file)
+#        BENCH_DIALOGS_DIR (dialogs), BENCH_DIALOG (first-session), BENCH_WALK (the walk file),
+#        BENCH_SOAK_SECONDS (600), BENCH_SOAK_RATE (5000), BENCH_SOAK_SESSIONS (10000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
-smoke=0
+smoke=0 soak=0
 case "${1:-}" in
 --smoke) smoke=1 ;;
+--soak) soak=1 ;;
 "") ;;
 *)
-    echo "usage: tests/bench/run.sh [--smoke]" >&2
+    echo "usage: tests/bench/run.sh [--smoke | --soak]" >&2
     exit 2
     ;;
 esac
@@ -38,6 +41,12 @@ else
     connect_total=3000 idle_wait_limit=2 hold=2
 fi
 contenders=${BENCH_CONTENDERS:-engine echo node}
+# The soak (performance.md §6.3 phase 5): 10,000 sessions at 5,000 turns/s for 10 minutes, the
+# server's VmRSS sampled every 30 s; only the engine unless BENCH_CONTENDERS says otherwise.
+soak_seconds=${BENCH_SOAK_SECONDS:-600} soak_rate=${BENCH_SOAK_RATE:-5000}
+soak_sessions=${BENCH_SOAK_SESSIONS:-10000}
+soak_sample_every=30
+((soak)) && contenders=${BENCH_CONTENDERS:-engine}
 walk=${BENCH_WALK:-$repo/tests/bench/load/walks/first-session.json}
 dialogs_dir=${BENCH_DIALOGS_DIR:-$repo/dialogs}
 dialog_id=${BENCH_DIALOG:-first-session}
@@ -132,10 +141,12 @@ tcp_counters() {
         awk '/TcpExtListenOverflows/ {o = $2} /TcpRetransSegs/ {r = $2} END {print o + 0, r + 0}'
 }
 
+# A port below the kernel's ephemeral range (32768 and up on Linux), so the thousands of client
+# connections of another run on this machine cannot be holding it.
 free_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 20000))
+        p=$((20000 + RANDOM % 12000))
         ss -Htln "sport = :$p" 2>/dev/null | grep -q . || {
             echo "$p"
             return
@@ -225,8 +236,52 @@ measure() { # contender loadgen-args...
     echo "compiler:  $(c++ --version | head -1); Boost 1.81; node $(node --version 2>/dev/null || echo absent)"
     echo "pinning:   server ${pin_server[*]:-none}, load generator ${pin_client[*]:-none}"
     echo "walk:      $walk"
-    echo "mode:      $( ((smoke)) && echo smoke || echo full), $reps repeat(s), ${warmup}s warm-up, ${measure}s windows"
+    if ((soak)); then
+        echo "mode:      soak, $soak_sessions sessions, $soak_rate turns/s, ${soak_seconds}s"
+    else
+        echo "mode:      $( ((smoke)) && echo smoke || echo full), $reps repeat(s), ${warmup}s warm-up, ${measure}s windows"
+    fi
 } | tee "$out/context.txt"
+
+# ---- 5. soak (only with --soak) -----------------------------------------------------------------
+# VmRSS in KB of a process, or empty once it has gone.
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
+
+if ((soak)); then
+    echo "== soak: $soak_sessions sessions at $soak_rate turns/s for ${soak_seconds}s"
+    for c in $contenders; do
+        start_server "$c" || {
+            failures=$((failures + 1))
+            continue
+        }
+        samples=$out/soak-$c.txt
+        echo "# seconds rss_kb" >"$samples"
+        protocol=v1
+        [[ $c == echo ]] && protocol=echo
+        "${pin_client[@]}" "$load_dir/bench_loadgen" --port "$port" --walk "$walk" \
+            --protocol "$protocol" --server-pid "$server_pid" --label "$c" --mode open \
+            --sessions "$soak_sessions" --rate "$soak_rate" --warmup 5 --measure "$soak_seconds" \
+            >"$out/soak-$c.json" 2>>"$out/loadgen.log" &
+        loadgen_pid=$!
+        started=$SECONDS
+        while kill -0 "$loadgen_pid" 2>/dev/null; do
+            echo "$((SECONDS - started)) $(rss_kb "$server_pid")" >>"$samples"
+            sleep "$soak_sample_every"
+        done
+        wait "$loadgen_pid" || failures=$((failures + 1))
+        stop_server
+        cat "$out/soak-$c.json" >>"$results"
+        # Growth from the first sample once every session is open (after one interval) to the end.
+        awk -v c="$c" 'NR > 1 && $2 != "" {n++; if (n <= 2) {first = $2; t0 = $1} last = $2; t = $1}
+            END {printf "  %s: VmRSS %d KB at %d s -> %d KB at %d s (%+.1f%%)\n", c, first, t0,
+                 last, t, first ? 100 * (last - first) / first : 0}' "$samples"
+        echo "  $c: $(grep -o '"turns_per_s":[0-9.]*\|"p99_us":[0-9.]*\|"errors":[0-9]*' \
+            "$out/soak-$c.json" | tr '\n' ' ')"
+    done
+    echo "samples:   $out/soak-*.txt"
+    ((failures == 0)) || exit 1
+    exit 0
+fi
 
 # ---- 1. saturation (closed loop) ---------------------------------------------------------------
 echo "== closed-loop saturation"

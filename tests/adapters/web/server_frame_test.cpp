@@ -55,6 +55,25 @@ TEST(server_frame, strings_are_escaped_to_valid_json) {
     EXPECT_EQ(j["text"], m.text);
 }
 
+TEST(server_frame, every_ascii_character_round_trips_through_a_json_string) {
+    std::string ascii;
+    for (int c = 1; c < 128; ++c) {
+        ascii.push_back(static_cast<char>(c));
+    }
+    // Escapes at the start, at the end and side by side, around plain runs.
+    for (const std::string& text : {ascii,
+                                    std::string("\"\\\n"),
+                                    std::string("plain"),
+                                    std::string("a\x01b\"c\x1f"),
+                                    std::string()}) {
+        std::string out;
+        append_json_string(out, text);
+        auto parsed = nlohmann::json::parse(out, nullptr, false);
+        ASSERT_FALSE(parsed.is_discarded()) << out;
+        EXPECT_EQ(parsed.get<std::string>(), text);
+    }
+}
+
 TEST(server_frame, error_and_forgotten_frames) {
     std::string out;
     append_error_frame(out, protocol_error::rate_limited, "slow down");

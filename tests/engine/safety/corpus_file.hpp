@@ -10,8 +10,11 @@
 
 namespace heregoes::safety::testing {
 
+// Longest label a line may start with ("third_party"); a " | " further in is part of a message.
+inline constexpr std::size_t max_label_length = 12;
+
 struct corpus_case {
-    std::string label; // "check", "crisis", or empty
+    std::string label; // "check", "crisis", "third_party", "none", or empty
     std::vector<std::string> messages;
     int line = 0;
 };
@@ -30,7 +33,7 @@ inline std::vector<corpus_case> read_corpus(const std::string& path) {
         c.line = number;
         const auto bar = line.find(" | ");
         std::string rest = line;
-        if (bar != std::string::npos && bar < 8) {
+        if (bar != std::string::npos && bar <= max_label_length) {
             c.label = line.substr(0, bar);
             rest = line.substr(bar + 3);
         }

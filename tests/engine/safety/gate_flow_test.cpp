@@ -244,10 +244,107 @@ TEST_F(gate_flow, harm_to_others_gets_urgent_help) {
     EXPECT_EQ(last_id(), "safety.crisis.others");
 }
 
-TEST_F(gate_flow, elder_abuse_gets_adult_safeguarding_advice) {
-    text("My grandma's carer hits her and takes her money and she's too scared to say anything.");
-    EXPECT_EQ(last_id(), "safety.crisis.elder");
-    EXPECT_NE(out_.back().text.find("adult"), std::string::npos);
+TEST_F(gate_flow, elder_abuse_gets_adult_safeguarding_advice_and_the_dialog_carries_on) {
+    EXPECT_EQ(text("My grandma's carer hits her and takes her money and she's too scared to say "
+                   "anything."),
+              gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.adult");
+    EXPECT_NE(out_.back().text.find("adult safeguarding"), std::string::npos);
+    EXPECT_EQ(state_.current, safety_state::mode::idle);
+    EXPECT_FALSE(state_.risk_seen);
+}
+
+TEST_F(gate_flow, a_friend_at_risk_tonight_gets_the_emergency_number_first_and_no_pause) {
+    EXPECT_EQ(text("my friend says she'll kill herself tonight"), gate_result::answered);
+    ASSERT_EQ(out_.size(), 1u);
+    const bot_message& m = out_.back();
+    EXPECT_EQ(m.id, "safety.third_party.self_harm");
+    EXPECT_TRUE(m.await);
+    EXPECT_TRUE(m.choices.empty()) << "the dialog offers its own choices under the advice";
+    const auto emergency = m.text.find("911");
+    const auto lifeline = m.text.find("988");
+    ASSERT_NE(emergency, std::string::npos);
+    ASSERT_NE(lifeline, std::string::npos);
+    EXPECT_LT(emergency, lifeline);
+    EXPECT_EQ(state_.current, safety_state::mode::idle);
+    EXPECT_EQ(text("What happens in the first session?"), gate_result::pass);
+}
+
+TEST_F(gate_flow, a_child_at_risk_gets_the_lines_for_worries_about_children) {
+    EXPECT_EQ(text("the neighbours kids are being hit every night"), gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.child");
+    EXPECT_NE(out_.back().text.find("Childhelp"), std::string::npos);
+}
+
+TEST_F(gate_flow, a_friend_hurt_by_a_partner_gets_the_domestic_abuse_helpline) {
+    EXPECT_EQ(text("my friend's boyfriend hits her and she won't leave"), gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.domestic");
+    EXPECT_NE(out_.back().text.find("National Domestic Violence Hotline"), std::string::npos);
+}
+
+TEST_F(gate_flow, someone_elses_past_risk_keeps_the_gentle_note) {
+    EXPECT_EQ(text("my uncle took his own life when i was young"), gate_result::pass_with_note);
+    EXPECT_TRUE(out_.empty());
+}
+
+TEST_F(gate_flow, spanish_third_party_advice_is_in_spanish) {
+    EXPECT_EQ(text("mi amiga dice que se va a matar esta noche", "es"), gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.self_harm");
+    EXPECT_NE(out_.back().text.find("Gracias"), std::string::npos);
+}
+
+TEST_F(gate_flow, uk_third_party_advice_names_the_nspcc_for_a_child) {
+    gate_ = testing::shipped_gate("UK");
+    ASSERT_NE(gate_, nullptr);
+    EXPECT_EQ(text("my friend's dad beats her"), gate_result::answered);
+    EXPECT_NE(out_.back().text.find("999"), std::string::npos);
+    EXPECT_NE(out_.back().text.find("NSPCC"), std::string::npos);
+    EXPECT_EQ(out_.back().text.find("911"), std::string::npos);
+}
+
+TEST_F(gate_flow, third_party_advice_during_the_pause_keeps_the_pause) {
+    text("i've taken an overdose");
+    EXPECT_EQ(text("my friend says she'll kill herself tonight"), gate_result::took_over);
+    EXPECT_EQ(last_id(), "safety.third_party.self_harm");
+    ASSERT_FALSE(out_.back().choices.empty());
+    EXPECT_EQ(out_.back().choices[0].id, "safety.back");
+    EXPECT_EQ(state_.current, safety_state::mode::paused);
+}
+
+TEST_F(gate_flow, delete_my_data_during_the_pause_reaches_the_dialog) {
+    text("i've taken an overdose");
+    EXPECT_EQ(text("please delete my data"), gate_result::pass);
+    EXPECT_TRUE(out_.empty());
+    EXPECT_EQ(state_.current, safety_state::mode::idle);
+}
+
+TEST_F(gate_flow, spanish_delete_my_data_during_the_pause_reaches_the_dialog) {
+    text("Me tomé un montón de pastillas hace una hora y ahora tengo miedo.", "es");
+    ASSERT_EQ(state_.current, safety_state::mode::paused);
+    EXPECT_EQ(text("borra mis datos", "es"), gate_result::pass);
+    EXPECT_EQ(state_.current, safety_state::mode::idle);
+}
+
+TEST_F(gate_flow, a_crisis_phrase_with_delete_my_data_during_the_pause_gets_the_crisis_response) {
+    text("i've taken an overdose");
+    EXPECT_EQ(text("delete my data, i am going to kill myself tonight"), gate_result::took_over);
+    EXPECT_EQ(last_id(), "safety.crisis.self_harm");
+    EXPECT_EQ(state_.current, safety_state::mode::paused);
+}
+
+TEST_F(gate_flow, asking_whether_it_is_a_bot_during_the_pause_gets_the_honest_answer) {
+    text("i've taken an overdose");
+    EXPECT_EQ(text("is anyone reading this?"), gate_result::took_over);
+    EXPECT_EQ(last_id(), "safety.disclosure");
+    ASSERT_FALSE(out_.back().choices.empty());
+    EXPECT_EQ(out_.back().choices[0].id, "safety.back");
+    EXPECT_EQ(state_.current, safety_state::mode::paused);
+}
+
+TEST_F(gate_flow, delete_my_data_instead_of_answering_the_check_question_moves_on_with_a_note) {
+    text("everyone would be better off without me");
+    EXPECT_EQ(text("delete my data"), gate_result::pass_with_note);
+    EXPECT_EQ(state_.current, safety_state::mode::idle);
 }
 
 TEST_F(gate_flow, asking_whether_it_is_a_bot_gets_the_honest_answer) {

@@ -65,9 +65,40 @@ TEST(risk_decision, partner_violence_takes_the_domestic_path) {
     EXPECT_EQ(d.concern, concern::domestic);
 }
 
-TEST(risk_decision, harm_to_others_and_elder_abuse_have_their_own_paths) {
-    EXPECT_EQ(decide(bit(c::harm_to_others), 0, false, false).concern, concern::others);
-    EXPECT_EQ(decide(bit(c::elder_abuse), 0, false, false).concern, concern::elder);
+TEST(risk_decision, harm_to_others_has_its_own_path) {
+    const auto d = decide(bit(c::harm_to_others), 0, false, false);
+    EXPECT_EQ(d.tier, tier::crisis);
+    EXPECT_EQ(d.concern, concern::others);
+}
+
+TEST(risk_decision, someone_else_at_risk_gets_advice_without_a_takeover) {
+    EXPECT_EQ(decide(bit(c::third_party_self_harm), 0, false, false).concern,
+              concern::third_party_self_harm);
+    EXPECT_EQ(decide(bit(c::third_party_child), 0, false, false).concern,
+              concern::third_party_child);
+    EXPECT_EQ(decide(bit(c::third_party_abuse), 0, false, false).concern,
+              concern::third_party_domestic);
+    const auto elder = decide(bit(c::elder_abuse), 0, false, false);
+    EXPECT_EQ(elder.tier, tier::third_party);
+    EXPECT_EQ(elder.concern, concern::third_party_adult);
+}
+
+TEST(risk_decision, the_writers_own_risk_outranks_someone_elses) {
+    EXPECT_EQ(
+        decide(bit(c::third_party_self_harm) | bit(c::passive_ideation), 0, false, false).tier,
+        tier::check);
+    EXPECT_EQ(decide(bit(c::third_party_abuse) | bit(c::imminent_act), 0, false, false).tier,
+              tier::crisis);
+}
+
+TEST(risk_decision, timing_words_next_to_someone_elses_risk_are_not_the_writers_plan) {
+    const risk_bits now =
+        bit(c::third_party_self_harm) | bit(c::timing_cue) | bit(c::seriousness_cue);
+    EXPECT_EQ(decide(now, 0, false, false).tier, tier::third_party);
+}
+
+TEST(risk_decision, a_child_reporting_violence_at_home_still_takes_the_child_path) {
+    EXPECT_EQ(decide(bit(c::elder_abuse), bit(c::minor_cue), false, false).concern, concern::child);
 }
 
 TEST(risk_decision, an_informational_frame_adds_a_note) {

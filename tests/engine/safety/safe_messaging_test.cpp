@@ -4,6 +4,8 @@
 // dialogs/safety/banned_phrases.json: method words, "committed suicide", "successful attempt",
 // "epidemic", promises the bot cannot keep, false empathy and retired resources.
 
+#include "engine/safety/crisis_resources.hpp"
+#include "engine/safety/message_catalog.hpp"
 #include "engine/safety/normaliser.hpp"
 #include "tests/engine/safety/test_data.hpp"
 
@@ -144,6 +146,48 @@ TEST(safe_messaging, no_rendered_safety_message_uses_a_banned_phrase) {
                         for (const auto& p : banned_in(banned, locale, m.text)) {
                             ADD_FAILURE() << region << "/" << locale << " " << m.id << ": \"" << p
                                           << "\" is banned";
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST(safe_messaging,
+     third_party_advice_in_every_region_is_safe_and_puts_the_emergency_number_first) {
+    const auto banned = load_banned();
+    const auto resources = load_resources(testing::data_dir + "/resources.json");
+    ASSERT_TRUE(resources) << resources.error().to_string();
+    for (const char* locale : {"en", "es"}) {
+        const auto strings =
+            load_messages(testing::data_dir + "/messages/" + std::string(locale) + ".json");
+        ASSERT_TRUE(strings) << strings.error().to_string();
+        for (const auto& region : resources->regions) {
+            for (const bool read : {false, true}) {
+                const auto catalog = message_catalog::render(*strings, region, {read, true});
+                ASSERT_TRUE(catalog) << catalog.error().to_string();
+                const std::string emergency =
+                    region.with_role("emergency").front()->contacts.front().value;
+                for (const std::string_view id : {"safety.third_party.self_harm",
+                                                  "safety.third_party.child",
+                                                  "safety.third_party.adult",
+                                                  "safety.third_party.domestic"}) {
+                    const bot_message& m = catalog->get(id);
+                    for (const auto& p : banned_in(banned, locale, m.text)) {
+                        ADD_FAILURE() << region.region << "/" << locale << " " << id << ": \"" << p
+                                      << "\" is banned";
+                    }
+                    EXPECT_EQ(m.text.find('{'), std::string::npos) << id << ": " << m.text;
+                    // The emergency number comes before any other service is named.
+                    const auto first = m.text.find(emergency);
+                    ASSERT_NE(first, std::string::npos) << region.region << " " << id;
+                    for (const auto& e : region.entries) {
+                        if (e.role != "emergency") {
+                            const auto named = m.text.find(e.service);
+                            EXPECT_TRUE(named == std::string::npos || first < named)
+                                << region.region << " " << id << " names " << e.service
+                                << " before the emergency number";
                         }
                     }
                 }

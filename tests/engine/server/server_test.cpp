@@ -230,6 +230,37 @@ TEST(server_session, restart_begins_the_dialog_again) {
     EXPECT_EQ(bots_of(frames).at(0)["topic"], "welcome");
 }
 
+TEST(server_session, frames_sent_without_waiting_are_answered_in_order) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    ws_client c(s.port());
+    c.start();
+    // All three are on the wire before the first answer, so two wait in the connection's queue.
+    c.send(json{{"type", "choice"}, {"id", "expect"}});
+    c.send(json{{"type", "restart"}});
+    c.send(json{{"type", "choice"}, {"id", "expect"}});
+    auto first = bots_of(c.read_turn());
+    auto second = bots_of(c.read_turn());
+    auto third = bots_of(c.read_turn());
+    ASSERT_FALSE(first.empty());
+    ASSERT_FALSE(second.empty());
+    ASSERT_FALSE(third.empty());
+    EXPECT_NE(first.at(0)["topic"], "welcome");
+    EXPECT_EQ(second.at(0)["topic"], "welcome");
+    EXPECT_EQ(third.at(0)["topic"], first.at(0)["topic"]);
+}
+
+TEST(server_session, a_message_split_over_several_frames_is_read_whole) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    ws_client c(s.port());
+    c.send_fragmented(json{{"type", "start"}, {"dialog", "chat-test"}, {"locale", "en"}}.dump(), 5);
+    auto frames = c.read_turn();
+    ASSERT_GE(frames.size(), 2u);
+    EXPECT_EQ(frames[0]["type"], "session");
+    EXPECT_EQ(bots_of(frames).at(0)["topic"], "welcome");
+}
+
 TEST(server_session, two_windows_on_one_token_do_not_overwrite_each_other) {
     test_server s;
     ASSERT_TRUE(s.ok());

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -97,6 +98,15 @@ public:
         ws_.write(net::buffer(text));
     }
     void send(const json& j) { send(j.dump()); }
+    // Sends one text message as `pieces` WebSocket frames (a fragmented message).
+    void send_fragmented(const std::string& text, std::size_t pieces) {
+        ws_.text(true);
+        const std::size_t step = (text.size() + pieces - 1) / pieces;
+        for (std::size_t at = 0; at < text.size(); at += step) {
+            const std::size_t n = std::min(step, text.size() - at);
+            ws_.write_some(at + n == text.size(), net::buffer(text.data() + at, n));
+        }
+    }
     void send_binary(const std::string& bytes) {
         ws_.binary(true);
         ws_.write(net::buffer(bytes));

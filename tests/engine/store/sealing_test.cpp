@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <utility>
 
 namespace heregoes::store {
 namespace {
@@ -144,6 +146,35 @@ TEST(sealing_derive, malformed_token_is_bad_token) {
 TEST(sealing_derive, key_is_the_hash_of_the_token) {
     auto token = *new_token();
     EXPECT_EQ(sealer_for(token).key(), hash_token(token));
+}
+
+// Blobs sealed by the build that derived keys with EVP_KDF "HKDF", for the token whose secret is
+// the bytes 0x00..0x1f: they must open forever, or every stored session would be lost on upgrade.
+TEST(sealing_derive, blobs_sealed_by_earlier_builds_still_open) {
+    const std::string token = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+    const std::string state(
+        "\x01\x9d\x6f\xd2\x92\xdc\xc0\x23\x6f\x54\x67\x48\xe0\x81\xc9\x7d\xbc\x49\xc8"
+        "\x58\x40\x71\x99\x57\xaf\x12\xf0\x65\xa4\xc4\xee\x38\xf2\xf3\x9d\xec\x6e\x59",
+        38);
+    const std::string frame(
+        "\x01\x19\x8e\x80\x3d\xd5\xe7\x39\x52\x32\xdc\x1b\xb2\xd5\xc3\x24\x03\xa9\x0a"
+        "\x51\x9a\x0f\x7b\x1f\x4e\xce\x90\xd8\xdb\xbb\x3e\x68\x42\xeb\xeb\x1a\xa4\x50",
+        38);
+    const std::string transcript(
+        "\x01\x2f\x4e\xb8\x8c\x55\x22\xe3\x34\x17\x4c\x8d\x76\xd8\x4a\x8f\x87\x25\x01"
+        "\xb7\xe8\x91\x3a\xab\x2d\xd3\x89\x84\x2f\x88\x8f\xd1\x9f\x80\xd1\xd7\xd3\xbb",
+        38);
+    const auto sealer = sealer_for(token);
+    const std::pair<seal_purpose, const std::string*> blobs[] = {
+        {seal_purpose::state, &state},
+        {seal_purpose::frame, &frame},
+        {seal_purpose::transcript, &transcript},
+    };
+    for (const auto& [purpose, blob] : blobs) {
+        auto opened = sealer.open(purpose, *blob);
+        ASSERT_TRUE(opened) << opened.error().to_string();
+        EXPECT_EQ(*opened, "here goes");
+    }
 }
 
 } // namespace

@@ -141,6 +141,23 @@ TYPED_TEST(session_store_contract, frames_beyond_the_bound_drop_the_oldest) {
     EXPECT_EQ(frames->back().seq, total);
 }
 
+TYPED_TEST(session_store_contract, many_turns_past_the_bound_keep_exactly_the_newest_frames) {
+    // Three frames a turn, so the window's edge falls inside a turn.
+    constexpr std::uint32_t turns = 200;
+    for (std::uint32_t t = 0; t < turns; ++t) {
+        ASSERT_EQ(save_now(*this->store_, this->with_frames(t, 3 * t + 1, 3)),
+                  write_status::ok);
+    }
+    auto frames = frames_after_now(*this->store_, this->key_, 0);
+    ASSERT_TRUE(frames);
+    ASSERT_EQ(frames->size(), max_frames_kept);
+    EXPECT_EQ(frames->front().seq, 3 * turns - max_frames_kept + 1);
+    EXPECT_EQ(frames->back().seq, 3 * turns);
+    auto tail = frames_after_now(*this->store_, this->key_, 3 * turns - 2);
+    ASSERT_EQ(tail->size(), 2u);
+    EXPECT_EQ(tail->front().seq, 3 * turns - 1);
+}
+
 TYPED_TEST(session_store_contract, erase_removes_state_frames_and_transcript) {
     auto w = this->with_frames(0, 1, 3);
     w.sealed_transcript = {"line one", "line two"};

@@ -3,6 +3,7 @@
 // every file, and durability under kill -9 of the writing process.
 
 #include "engine/store/sealing.hpp"
+#include "engine/store/sqlite_checkpointer.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/store_limits.hpp"
 #include "engine/store/token.hpp"
@@ -215,6 +216,78 @@ TEST_F(sqlite_store_file, new_file_gets_the_current_schema_version) {
     EXPECT_EQ(sqlite3_column_int(s, 0), sqlite_schema_version);
     sqlite3_finalize(s);
     sqlite3_close(db);
+}
+
+// A file written by the first release (schema 1: one row per replay frame) opens with its
+// sessions and frames intact, and the session carries on from its stored version.
+TEST_F(sqlite_store_file, a_schema_1_file_is_upgraded_with_its_sessions_and_frames) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    const char* v1 =
+        "CREATE TABLE sessions (key BLOB PRIMARY KEY NOT NULL, version INTEGER NOT NULL,"
+        "  state BLOB NOT NULL, touched INTEGER NOT NULL);"
+        "CREATE INDEX sessions_by_touched ON sessions (touched);"
+        "CREATE TABLE frames (key BLOB NOT NULL, seq INTEGER NOT NULL, sealed BLOB NOT NULL,"
+        "  PRIMARY KEY (key, seq));"
+        "CREATE TABLE transcripts (key BLOB NOT NULL, seq INTEGER NOT NULL,"
+        "  sealed BLOB NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, seq));"
+        "CREATE INDEX transcripts_by_at ON transcripts (at);"
+        "PRAGMA user_version=1;";
+    ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db, "INSERT INTO sessions VALUES (?1, 4, 'state four', 1000)", -1, &s, nullptr),
+              SQLITE_OK);
+    const auto key = key_of(42);
+    sqlite3_bind_blob(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db, "INSERT INTO frames VALUES (?1, ?2, 'frame ' || ?2)", -1, &s, nullptr),
+              SQLITE_OK);
+    for (int seq = 1; seq <= 3; ++seq) {
+        sqlite3_bind_blob(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, seq);
+        ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+
+    auto store = open();
+    ASSERT_TRUE(store);
+    auto loaded = load_now(*store, key);
+    ASSERT_TRUE(loaded && loaded->has_value());
+    EXPECT_EQ((*loaded)->version, 4u);
+    EXPECT_EQ((*loaded)->sealed_state, "state four");
+    auto frames = frames_after_now(*store, key, 1);
+    ASSERT_TRUE(frames);
+    ASSERT_EQ(frames->size(), 2u);
+    EXPECT_EQ((*frames)[0].seq, 2u);
+    EXPECT_EQ((*frames)[1].sealed, "frame 3");
+    auto next = write_of(key, 4, "state five");
+    next.frames.push_back(sealed_frame{4, "frame 4"});
+    ASSERT_EQ(save_now(*store, next), write_status::ok);
+    EXPECT_EQ(frames_after_now(*store, key, 0)->size(), 4u);
+}
+
+// The log is copied into the database file by the background checkpoint while the store is open,
+// so the log does not grow without bound and commits never wait for the copy.
+TEST_F(sqlite_store_file, the_log_is_checkpointed_in_the_background_while_open) {
+    auto store = open();
+    const auto before = std::filesystem::file_size(path_);
+    const std::string state(3000, 's');
+    for (std::uint32_t i = 0; i < 2 * checkpoint_after_frames; ++i) {
+        store->save(write_of(key_of(1000 + i), 0, state), [](write_status) {});
+    }
+    store->flush();
+    // The copy runs on its own thread; wait for it, within a generous bound.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::filesystem::file_size(path_) < before + 4'000'000 &&
+           std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_GE(std::filesystem::file_size(path_), before + 4'000'000);
 }
 
 // What a person typed, sealed as the server seals it, never appears in the store's files; the

@@ -3,18 +3,19 @@
 // Reading an untrusted JSON file into nlohmann::json with bounds: a nesting limit checked by a
 // pre-scan before nlohmann sees the text, duplicate object keys reported (nlohmann silently keeps
 // the last), and syntax errors located as "file:line:column" computed from nlohmann's byte
-// offset. Shared by the dialog loader for graph and strings files.
+// offset. Lives in core so every layer that reads data files (dialogs, safety data) shares it.
 
 #include "engine/core/expected.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace heregoes::dialog {
+namespace heregoes {
 
 struct json_read_result {
     std::optional<nlohmann::ordered_json>
@@ -30,4 +31,4 @@ read_bounded_json(std::string_view text, const std::string& file, std::size_t ma
 // "file:line:column" for a byte offset into `text` (line and column from 1, column in characters).
 std::string text_position(std::string_view text, std::size_t byte_offset, const std::string& file);
 
-} // namespace heregoes::dialog
+} // namespace heregoes

@@ -2,13 +2,11 @@
 // strings, brackets and object keys: enough to measure nesting and see duplicate keys, while
 // nlohmann remains the judge of syntax.
 
-#include "engine/dialog/bounded_json.hpp"
-
-#include "engine/dialog/normalise.hpp"
+#include "engine/core/bounded_json.hpp"
 
 #include <set>
 
-namespace heregoes::dialog {
+namespace heregoes {
 namespace {
 
 // Keys are cut to this many bytes when quoted in a message, so a huge key cannot flood the output.
@@ -83,6 +81,18 @@ std::string plain_message(const std::string& what) {
     return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
 
+// Characters in UTF-8 `text`: every byte but a continuation byte (10xxxxxx) starts one. The
+// parser stops at the first invalid byte, so the text before an error position is well formed.
+std::size_t count_characters(std::string_view text) noexcept {
+    std::size_t count = 0;
+    for (const char c : text) {
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            ++count;
+        }
+    }
+    return count;
+}
+
 } // namespace
 
 std::string text_position(std::string_view text, std::size_t byte_offset, const std::string& file) {
@@ -109,8 +119,8 @@ read_bounded_json(std::string_view text, const std::string& file, std::size_t ma
     if (scan.too_deep) {
         result.diagnostics.push_back(fail("json_too_deep",
                                           "JSON nested deeper than " + std::to_string(max_depth) +
-                                              " levels; dialog files need far fewer, so this "
-                                              "file is probably broken",
+                                              " levels; the files heregoes reads need far "
+                                              "fewer, so this file is probably broken",
                                           text_position(text, scan.too_deep_at, file)));
         return result;
     }
@@ -138,4 +148,4 @@ read_bounded_json(std::string_view text, const std::string& file, std::size_t ma
     return result;
 }
 
-} // namespace heregoes::dialog
+} // namespace heregoes

@@ -1,0 +1,84 @@
+// Tests of the per-thread nonce pool: nonces do not repeat, across refills, across threads, and
+// in a forked child.
+
+#include "engine/store/nonce_source.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace heregoes::store {
+namespace {
+
+using nonce = std::array<std::uint8_t, 12>;
+
+nonce next_nonce() {
+    nonce n{};
+    EXPECT_TRUE(fill_nonce(n.data(), n.size()));
+    return n;
+}
+
+TEST(nonce_source, nonces_do_not_repeat_across_several_refills) {
+    std::set<nonce> seen;
+    const std::size_t count = 4 * nonce_pool_bytes / sizeof(nonce);
+    for (std::size_t i = 0; i < count; ++i) {
+        EXPECT_TRUE(seen.insert(next_nonce()).second) << "repeated at " << i;
+    }
+}
+
+TEST(nonce_source, threads_draw_different_nonces) {
+    std::vector<nonce> a(200), b(200);
+    std::thread ta([&] {
+        for (auto& n : a) {
+            n = next_nonce();
+        }
+    });
+    std::thread tb([&] {
+        for (auto& n : b) {
+            n = next_nonce();
+        }
+    });
+    ta.join();
+    tb.join();
+    std::set<nonce> seen(a.begin(), a.end());
+    for (const auto& n : b) {
+        EXPECT_TRUE(seen.insert(n).second);
+    }
+}
+
+TEST(nonce_source, a_forked_child_does_not_repeat_the_parents_next_nonce) {
+    next_nonce(); // the pool is now filled in this thread
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        nonce n{};
+        bool ok = fill_nonce(n.data(), n.size());
+        ssize_t written = write(pipe_fds[1], n.data(), n.size());
+        _exit(ok && written == static_cast<ssize_t>(n.size()) ? 0 : 1);
+    }
+    nonce from_child{};
+    ASSERT_EQ(read(pipe_fds[0], from_child.data(), from_child.size()),
+              static_cast<ssize_t>(from_child.size()));
+    int status = 0;
+    waitpid(child, &status, 0);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_NE(next_nonce(), from_child);
+}
+
+TEST(nonce_source, a_request_larger_than_the_pool_is_refused) {
+    std::vector<std::uint8_t> big(nonce_pool_bytes + 1);
+    EXPECT_FALSE(fill_nonce(big.data(), big.size()));
+}
+
+} // namespace
+} // namespace heregoes::store
