@@ -235,6 +235,18 @@ constexpr std::int64_t touch_granularity_seconds = 60;
 // keeps a share of the core under load, so saves never starve.
 constexpr int writer_nice = 10;
 
+// The shortest time from the end of one commit to the start of the next. A commit costs about as
+// much again in fixed work (locks, the log header, waking the writer and handing completions
+// back, each a system call) as the turns in it, so at a moderate rate, when every turn came as a
+// commit of its own, the writer spent more CPU than the turns did (about 160 µs a turn at 5,500
+// turns/s against 45 µs at saturation). Waiting this long after a commit lets the turns arriving
+// meanwhile share the next one. An idle store commits at once: the wait starts only when the last
+// commit ended less than this long ago. A person never notices a millisecond.
+constexpr std::chrono::microseconds min_commit_interval{500};
+
+// A gathering batch this large is committed without waiting out min_commit_interval.
+constexpr std::size_t gather_enough_writes = 64;
+
 // --- Requests ------------------------------------------------------------------------------------
 
 struct save_request {
@@ -316,7 +328,8 @@ private:
         purge_old_transcripts_;
 
     std::string pack_buffer_; // the writer's scratch for one turn's replay pack, reused
-    int log_frames_ = 0;      // frames in the write-ahead log after the last commit (writer only)
+    std::chrono::steady_clock::time_point last_commit_end_{}; // writer only
+    int log_frames_ = 0; // frames in the write-ahead log after the last commit (writer only)
     int log_frames_at_request_ = 0; // log_frames_ when a background pass was last asked for
     std::unique_ptr<sqlite_checkpointer> checkpointer_;
 
@@ -674,6 +687,7 @@ sqlite_store::engine::~engine() {
 // --- Writer --------------------------------------------------------------------------------------
 
 void sqlite_store::engine::enqueue_write(write_request request, bool counts_against_bound) {
+    bool wake = false;
     {
         std::lock_guard lock(write_mutex_);
         if (counts_against_bound && bounded_writes_ >= max_queued_writes) {
@@ -715,8 +729,13 @@ void sqlite_store::engine::enqueue_write(write_request request, bool counts_agai
             }
         }
         ++writes_accepted_;
+        // The writer waits for the first write of a batch, or for a full batch while it gathers
+        // one (run_writer); waking it for every write in between would only cost a switch.
+        wake = writes_.size() == 1 || writes_.size() == gather_enough_writes;
     }
-    write_queued_.notify_one();
+    if (wake) {
+        write_queued_.notify_one();
+    }
 }
 
 void sqlite_store::engine::run_writer() {
@@ -728,12 +747,20 @@ void sqlite_store::engine::run_writer() {
         if (writes_.empty()) {
             return; // stopping, and every accepted write has completed
         }
+        // Under load, let a batch gather: see min_commit_interval.
+        const auto since = std::chrono::steady_clock::now() - last_commit_end_;
+        if (since < min_commit_interval && writes_.size() < gather_enough_writes && !stopping_) {
+            write_queued_.wait_for(lock, min_commit_interval - since, [this] {
+                return stopping_ || writes_.size() >= gather_enough_writes;
+            });
+        }
         std::deque<write_request> batch;
         batch.swap(writes_);
         bounded_writes_ = 0;
         lock.unlock();
         const std::size_t count = batch.size();
         apply_batch(batch);
+        last_commit_end_ = std::chrono::steady_clock::now();
         lock.lock();
         writes_completed_ += count;
         write_done_.notify_all();
