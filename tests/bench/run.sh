@@ -108,6 +108,7 @@ fi
 # ---- helpers ----------------------------------------------------------------------------------
 server_pid=0
 port=0
+engine_db=
 
 # Percent of the machine idle over a 0.5 s sample, from /proc/stat.
 idle_percent() {
@@ -159,10 +160,9 @@ start_server() { # contender
     port=$(free_port)
     case $c in
     engine)
-        local db
-        db=$(mktemp -d "$out/engine-db.XXXX")
+        engine_db=$(mktemp -d "$out/engine-db.XXXX")
         "${pin_server[@]}" "$heregoes" serve --config "$server_config" --port "$port" --threads 1 \
-            --dialogs-dir "$dialogs_dir" --db-path "$db/heregoes.db" >>"$log" 2>&1 &
+            --dialogs-dir "$dialogs_dir" --db-path "$engine_db/heregoes.db" >>"$log" 2>&1 &
         ;;
     echo)
         "${pin_server[@]}" "$load_dir/bench_echo" --port "$port" >>"$log" 2>&1 &
@@ -189,11 +189,16 @@ start_server() { # contender
     return 1
 }
 
+# Stops the server, and removes the engine's database: after a soak it holds gigabytes.
 stop_server() {
     if ((server_pid > 0)); then
         kill "$server_pid" 2>/dev/null || true
         wait "$server_pid" 2>/dev/null || true
         server_pid=0
+    fi
+    if [[ -n $engine_db ]]; then
+        rm -rf "$engine_db"
+        engine_db=
     fi
 }
 trap stop_server EXIT
