@@ -10,7 +10,8 @@ namespace heregoes::web {
 void append_json_string(std::string& out, std::string_view text) {
     static constexpr std::array<char, 16> hex{
         '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-    out.reserve(out.size() + text.size() + 2);
+    // No reserve here: a frame is built from several strings, and reserving the exact size for
+    // each one would reallocate at every field; the caller reserves for the whole frame.
     out.push_back('"');
     // Runs of characters that need no escape (nearly all of a message) are copied in one append.
     std::size_t run = 0;
@@ -59,7 +60,18 @@ void append_session_frame(std::string& out, const session_info& info) {
     out.push_back('}');
 }
 
+// A bot frame's bytes besides its strings: the field names, numbers and punctuation, with room for
+// a few escapes and flags. Reserving this plus the strings up front builds a frame in one buffer.
+constexpr std::size_t bot_frame_overhead_bytes = 192;
+// Each choice adds its field names and punctuation besides its two strings.
+constexpr std::size_t choice_overhead_bytes = 24;
+
 void append_bot_frame(std::string& out, const bot_message& message) {
+    std::size_t estimate = bot_frame_overhead_bytes + message.id.size() + message.text.size();
+    for (const auto& c : message.choices) {
+        estimate += choice_overhead_bytes + c.id.size() + c.label.size();
+    }
+    out.reserve(out.size() + estimate);
     out += R"({"type":"bot","seq":)";
     out += std::to_string(message.seq);
     out += R"(,"topic":)";

@@ -118,6 +118,7 @@ public:
         if (presented_ && !out_.messages.empty()) {
             const compiled_state& st = d_.states[*presented_];
             std::vector<heregoes::choice>& choices = out_.messages.back().choices;
+            choices.reserve(choices.size() + st.choices.size());
             for (const compiled_choice& c : st.choices) {
                 if (!holds(c.condition)) {
                     continue;

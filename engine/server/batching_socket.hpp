@@ -3,22 +3,24 @@
 // The stream under each WebSocket: a TCP socket that can hold writes back and send them as one.
 // A turn answers with one to a few bot frames; Beast writes each WebSocket message with its own
 // write, which costs a system call each (about 5 µs, performance.md §4). While `hold()` is on,
-// every write Beast issues (our messages, and any pong or close frame it sends on its own) is
-// appended to a buffer and completed at once; `async_release` then sends the buffer with one
-// write. Holding stays on until that write is done, so no two writes ever overlap on the socket
-// and bytes leave in exactly the order Beast produced them. Once everything held is sent the
-// buffers are freed, not kept: a reply is a few hundred bytes to a few KB, and keeping that
-// capacity on every idle connection cost about 3 KB each.
+// every write Beast issues (our messages, framed by Beast's synchronous write, and any pong or
+// close frame it sends on its own) is appended to a buffer and completed at once; `async_release`
+// then sends the buffer with one write. Holding stays on until that write is done, so no two writes
+// ever overlap on the socket and bytes leave in exactly the order Beast produced them. Once
+// everything held is sent the buffers are freed, not kept: a reply is a few hundred bytes to a few
+// KB, and keeping that capacity on every idle connection cost about 3 KB each.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <functional>
 #include <string>
@@ -43,16 +45,49 @@ public:
         return socket_.async_read_some(buffers, std::forward<Handler>(handler));
     }
 
+    // Synchronous reads would block a network thread, so there are none; this exists only because
+    // Beast's synchronous write asks for a stream that has both. Always operation_not_supported.
+    template <class MutableBuffers>
+    std::size_t read_some(const MutableBuffers&, boost::beast::error_code& ec) {
+        ec = boost::asio::error::operation_not_supported;
+        return 0;
+    }
+    template <class MutableBuffers>
+    std::size_t read_some(const MutableBuffers& buffers) {
+        boost::beast::error_code ec;
+        read_some(buffers, ec);
+        throw boost::system::system_error(ec);
+    }
+
+    // While holding, a synchronous write appends to the held buffer and never touches the socket:
+    // ws_session frames a turn's messages this way, then sends them with async_release. Outside
+    // holding it would block a network thread, so it fails with operation_not_supported.
+    template <class ConstBuffers>
+    std::size_t write_some(const ConstBuffers& buffers, boost::beast::error_code& ec) {
+        if (!holding_) {
+            ec = boost::asio::error::operation_not_supported;
+            return 0;
+        }
+        ec = {};
+        return append(buffers);
+    }
+    template <class ConstBuffers>
+    std::size_t write_some(const ConstBuffers& buffers) {
+        boost::beast::error_code ec;
+        const std::size_t written = write_some(buffers, ec);
+        if (ec) {
+            throw boost::system::system_error(ec);
+        }
+        return written;
+    }
+
     // Writes go to the socket, or into the held buffer (completing at once) while holding.
     template <class ConstBuffers, class Handler>
     auto async_write_some(const ConstBuffers& buffers, Handler&& handler) {
         if (!holding_) {
             return socket_.async_write_some(buffers, std::forward<Handler>(handler));
         }
-        const auto size = boost::asio::buffer_size(buffers);
-        const auto old = held_.size();
-        held_.resize(old + size);
-        boost::asio::buffer_copy(boost::asio::buffer(held_.data() + old, size), buffers);
+        const std::size_t size = append(buffers);
         return boost::asio::async_initiate<Handler, void(boost::beast::error_code, std::size_t)>(
             [this, size](auto h) {
                 // Complete through the handler's own executor, never inline.
@@ -77,6 +112,16 @@ public:
     }
 
 private:
+    // Copies `buffers` onto the end of the held bytes; gives their size.
+    template <class ConstBuffers>
+    std::size_t append(const ConstBuffers& buffers) {
+        const auto size = boost::asio::buffer_size(buffers);
+        const auto old = held_.size();
+        held_.resize(old + size);
+        boost::asio::buffer_copy(boost::asio::buffer(held_.data() + old, size), buffers);
+        return size;
+    }
+
     void flush() {
         if (held_.empty()) {
             holding_ = false;

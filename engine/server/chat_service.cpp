@@ -71,31 +71,33 @@ expected<sealed_turn> seal_turn(const server_config& config,
     out.write.key = sealer.key();
     out.write.expected_version = expected_version;
     out.write.now_unix = now_unix();
-    auto state = sealer.seal(store::seal_purpose::state, dialog::encode_session(next));
+    // One pass for the turn: each purpose's key schedule is set up once, not once per blob.
+    store::sealing_pass pass(sealer);
+    auto state = pass.seal(store::seal_purpose::state, dialog::encode_session(next));
     if (!state) {
         return state.error();
     }
     out.write.sealed_state = std::move(*state);
     if (config.transcripts && !person_text.empty()) {
         auto line =
-            sealer.seal(store::seal_purpose::transcript, transcript_line("person", person_text));
+            pass.seal(store::seal_purpose::transcript, transcript_line("person", person_text));
         if (!line) {
             return line.error();
         }
         out.write.sealed_transcript.push_back(std::move(*line));
     }
     out.frames.reserve(messages.size());
+    out.write.frames.reserve(messages.size());
     for (const auto& m : messages) {
         std::string frame;
         web::append_bot_frame(frame, m);
-        auto sealed = sealer.seal(store::seal_purpose::frame, frame);
+        auto sealed = pass.seal(store::seal_purpose::frame, frame);
         if (!sealed) {
             return sealed.error();
         }
         out.write.frames.push_back(store::sealed_frame{m.seq, std::move(*sealed)});
         if (config.transcripts) {
-            auto line =
-                sealer.seal(store::seal_purpose::transcript, transcript_line("bot", m.text));
+            auto line = pass.seal(store::seal_purpose::transcript, transcript_line("bot", m.text));
             if (!line) {
                 return line.error();
             }
@@ -160,6 +162,32 @@ void chat_service::handle(const web::client_frame& frame,
     }
 }
 
+template <class settle_fn>
+void chat_service::save_then_reply(store::session_write write,
+                                   std::string_view op,
+                                   boost::asio::any_io_executor executor,
+                                   std::function<void(reply)> done,
+                                   settle_fn settle) {
+    const auto started = std::chrono::steady_clock::now();
+    ctx_.store.save(
+        std::move(write),
+        [this, op, executor, done = std::move(done), settle = std::move(settle), started](
+            store::write_status status) mutable {
+            ctx_.stats.store_save.observe(std::chrono::steady_clock::now() - started);
+            post_to(
+                executor,
+                [this, op, done = std::move(done), settle = std::move(settle), status]() mutable {
+                    if (auto r = settle(status)) {
+                        done(std::move(*r));
+                        return;
+                    }
+                    ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
+                    ctx_.log.write(log_level::warn, "store_save_failed", {{"op", op}});
+                    done(error_reply(protocol_error::internal));
+                });
+        });
+}
+
 void chat_service::start_new(const web::client_frame& frame,
                              conversation& conv,
                              boost::asio::any_io_executor executor,
@@ -200,51 +228,31 @@ void chat_service::start_new(const web::client_frame& frame,
     const bool crisis = has_crisis(out.messages);
     live_session live{std::move(*token), std::move(*sealer), 1, std::move(state), std::move(d)};
     auto frames = std::move(sealed->frames);
-    const auto started = std::chrono::steady_clock::now();
-    ctx_.store.save(
+    save_then_reply(
         std::move(sealed->write),
-        [this,
-         &conv,
-         executor,
-         done = std::move(done),
-         live = std::move(live),
-         frames = std::move(frames),
-         crisis,
-         started](store::write_status status) mutable {
-            ctx_.stats.store_save.observe(std::chrono::steady_clock::now() - started);
-            post_to(executor,
-                    [this,
-                     &conv,
-                     done = std::move(done),
-                     live = std::move(live),
-                     frames = std::move(frames),
-                     crisis,
-                     status]() mutable {
-                        if (status != store::write_status::ok) {
-                            ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
-                            ctx_.log.write(log_level::warn, "store_save_failed", {{"op", "start"}});
-                            done(error_reply(protocol_error::internal));
-                            return;
-                        }
-                        reply r;
-                        r.turn = true;
-                        r.frames.emplace_back();
-                        web::append_session_frame(r.frames.back(),
-                                                  {live.token,
-                                                   false,
-                                                   live.dialog->id(),
-                                                   live.dialog->version(),
-                                                   live.state.locale});
-                        for (auto& f : frames) {
-                            r.frames.push_back(std::move(f));
-                        }
-                        ctx_.stats.sessions_started.fetch_add(1, std::memory_order_relaxed);
-                        if (crisis) {
-                            ctx_.stats.crisis_routes.fetch_add(1, std::memory_order_relaxed);
-                        }
-                        conv.set(std::move(live));
-                        done(std::move(r));
-                    });
+        "start",
+        std::move(executor),
+        std::move(done),
+        [this, &conv, live = std::move(live), frames = std::move(frames), crisis](
+            store::write_status status) mutable -> std::optional<reply> {
+            if (status != store::write_status::ok) {
+                return std::nullopt;
+            }
+            reply r;
+            r.turn = true;
+            r.frames.emplace_back();
+            web::append_session_frame(
+                r.frames.back(),
+                {live.token, false, live.dialog->id(), live.dialog->version(), live.state.locale});
+            for (auto& f : frames) {
+                r.frames.push_back(std::move(f));
+            }
+            ctx_.stats.sessions_started.fetch_add(1, std::memory_order_relaxed);
+            if (crisis) {
+                ctx_.stats.crisis_routes.fetch_add(1, std::memory_order_relaxed);
+            }
+            conv.set(std::move(live));
+            return r;
         });
 }
 
@@ -438,50 +446,33 @@ void chat_service::run_turn(const web::client_frame& frame,
         return;
     }
     auto frames = std::move(sealed->frames);
-    const auto started = std::chrono::steady_clock::now();
-    ctx_.store.save(
-        std::move(sealed->write),
-        [this,
-         &conv,
-         executor,
-         done = std::move(done),
-         next = std::move(next),
-         frames = std::move(frames),
-         started](store::write_status status) mutable {
-            ctx_.stats.store_save.observe(std::chrono::steady_clock::now() - started);
-            post_to(
-                executor,
-                [this,
-                 &conv,
-                 done = std::move(done),
-                 next = std::move(next),
-                 frames = std::move(frames),
-                 status]() mutable {
-                    if (status == store::write_status::conflict) {
-                        // Another connection (a second tab) moved this session on: this one's view
-                        // is stale, and resuming shows the current state.
-                        ctx_.log.write(log_level::info, "session_conflict");
-                        conv.clear();
-                        done(error_reply(protocol_error::internal,
-                                         "This conversation continued in another window. Reconnect "
-                                         "with your token to carry on from there."));
-                        return;
-                    }
-                    if (status != store::write_status::ok || !conv.started()) {
-                        ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
-                        ctx_.log.write(log_level::warn, "store_save_failed", {{"op", "turn"}});
-                        done(error_reply(protocol_error::internal));
-                        return;
-                    }
-                    auto& live = conv.live();
-                    live.state = std::move(next);
-                    ++live.version;
-                    reply r;
-                    r.turn = true;
-                    r.frames = std::move(frames);
-                    done(std::move(r));
-                });
-        });
+    save_then_reply(std::move(sealed->write),
+                    "turn",
+                    std::move(executor),
+                    std::move(done),
+                    [this, &conv, next = std::move(next), frames = std::move(frames)](
+                        store::write_status status) mutable -> std::optional<reply> {
+                        if (status == store::write_status::conflict) {
+                            // Another connection (a second tab) moved this session on: this one's
+                            // view is stale, and resuming shows the current state.
+                            ctx_.log.write(log_level::info, "session_conflict");
+                            conv.clear();
+                            return error_reply(
+                                protocol_error::internal,
+                                "This conversation continued in another window. Reconnect "
+                                "with your token to carry on from there.");
+                        }
+                        if (status != store::write_status::ok || !conv.started()) {
+                            return std::nullopt;
+                        }
+                        auto& live = conv.live();
+                        live.state = std::move(next);
+                        ++live.version;
+                        reply r;
+                        r.turn = true;
+                        r.frames = std::move(frames);
+                        return r;
+                    });
 }
 
 void chat_service::forget(conversation& conv,

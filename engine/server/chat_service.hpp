@@ -4,8 +4,8 @@
 // protocol's meaning, kept apart from the socket handling in ws_session: it runs the dialog turn
 // (dialog::step behind the safety gate), seals the new state and the turn's frames with the
 // session's token-derived keys, saves them, and only when the store reports the write durable
-// hands back the frames to send. Store completions arrive on a store thread and are posted to the
-// connection's executor, so a conversation is only ever touched there.
+// hands back the frames to send. Store completions arrive on whatever thread the store runs them on
+// and are posted to the connection's executor, so a conversation is only ever touched there.
 
 #include "adapters/web/client_frame.hpp"
 #include "adapters/web/protocol_error.hpp"
@@ -13,6 +13,7 @@
 #include "engine/dialog/session.hpp"
 #include "engine/server/server_context.hpp"
 #include "engine/store/sealing.hpp"
+#include "engine/store/session_store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace heregoes::server {
@@ -87,6 +89,14 @@ private:
                   conversation& conv,
                   boost::asio::any_io_executor executor,
                   std::function<void(reply)> done);
+    // Saves `write`, then on `executor` answers with `settle(status)`'s reply, or with `internal`
+    // (counted, and logged as a failed `op` save) when settle returns none; nothing goes out first.
+    template <class settle_fn>
+    void save_then_reply(store::session_write write,
+                         std::string_view op,
+                         boost::asio::any_io_executor executor,
+                         std::function<void(reply)> done,
+                         settle_fn settle);
     void forget(conversation& conv,
                 std::vector<std::string> farewell,
                 boost::asio::any_io_executor executor,

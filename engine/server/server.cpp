@@ -74,17 +74,22 @@ expected<std::shared_ptr<const safety::gate>> load_safety(const server_config& c
     return std::shared_ptr<const safety::gate>(std::move(*gate));
 }
 
-// Opens the configured store. SQLite completions are posted to `completions` one commit at a
-// time; drain() flushes the store before that context goes, and nothing writes after it.
+// Opens the configured store. Save completions are posted to `completions` one batch at a time
+// (a commit for SQLite, what the worker found queued for memory); drain() flushes the store
+// before that context goes, and nothing writes after it.
 expected<std::unique_ptr<store::session_store>> open_store(const server_config& config,
                                                            net::io_context& completions) {
-    if (config.store == "memory") {
-        return std::unique_ptr<store::session_store>(std::make_unique<store::memory_store>());
-    }
-    store::sqlite_options options;
-    options.run_completions = [&completions](std::function<void()> batch) {
+    auto post_batch = [&completions](std::function<void()> batch) {
         net::post(completions, std::move(batch));
     };
+    if (config.store == "memory") {
+        store::memory_options options;
+        options.run_completions = post_batch;
+        return std::unique_ptr<store::session_store>(
+            std::make_unique<store::memory_store>(std::move(options)));
+    }
+    store::sqlite_options options;
+    options.run_completions = post_batch;
     options.path = config.db_path;
     options.synchronous =
         config.db_sync == "full" ? store::sqlite_sync::full : store::sqlite_sync::normal;

@@ -244,36 +244,21 @@ void ws_session::send(std::vector<std::string> frames) {
 void ws_session::start_write(std::vector<std::string> frames) {
     write_active_ = true;
     writing_ = std::move(frames);
-    // A single frame goes straight out; several are held and sent with one socket write.
-    if (writing_.size() > 1) {
-        ws_.next_layer().hold();
-    }
-    write_frame(0);
-}
-
-void ws_session::write_frame(std::size_t index) {
-    if (index == writing_.size()) {
-        if (ws_.next_layer().holding()) {
-            ws_.next_layer().async_release(
-                [self = shared_from_this()](beast::error_code ec) { self->on_batch_written(ec); });
-        } else {
-            on_batch_written({});
+    // Beast frames each message synchronously into the held buffer (batching_socket::write_some
+    // never touches the socket), and one socket write sends them all. An asynchronous write per
+    // message cost a composed operation, a posted completion and an executor copy each.
+    auto& socket = ws_.next_layer();
+    socket.hold();
+    beast::error_code framing;
+    for (const auto& frame : writing_) {
+        ws_.write(net::buffer(frame), framing);
+        if (framing) {
+            break; // the stream is closing; what was framed still goes out, then the session ends
         }
-        return;
     }
-    ws_.async_write(net::buffer(writing_[index]),
-                    [self = shared_from_this(), index](beast::error_code ec, std::size_t) {
-                        if (ec) {
-                            if (self->ws_.next_layer().holding()) {
-                                self->ws_.next_layer().async_release(
-                                    [self, ec](beast::error_code) { self->on_batch_written(ec); });
-                                return;
-                            }
-                            self->on_batch_written(ec);
-                            return;
-                        }
-                        self->write_frame(index + 1);
-                    });
+    socket.async_release([self = shared_from_this(), framing](beast::error_code ec) {
+        self->on_batch_written(framing ? framing : ec);
+    });
 }
 
 void ws_session::on_batch_written(beast::error_code ec) {

@@ -69,7 +69,6 @@ private:
     void send(std::vector<std::string> frames);
     void send_error(web::protocol_error code, std::string_view message = {});
     void start_write(std::vector<std::string> frames);
-    void write_frame(std::size_t index);
     void on_batch_written(boost::beast::error_code ec);
     void strike();
     void close_after_writes(boost::beast::websocket::close_code code);

@@ -1,17 +1,25 @@
 // The in-memory session store. Each call applies its change at once under one mutex (memory is as
 // durable as this store gets) and queues its completion for the worker thread, so a caller never
-// runs a completion on its own stack and the order of completions is the order of calls.
+// runs a completion on its own stack. The worker takes everything queued in one go: a caller wakes
+// it only when the queue was empty, and the saves of one batch reach run_completions in one call.
+// Completions keep the order of calls (with run_completions set: among saves, and among the rest).
 
 #include "engine/store/memory_store.hpp"
 
 #include "engine/store/store_limits.hpp"
 
+#include <memory>
 #include <utility>
 
 namespace heregoes::store {
 
 memory_store::memory_store()
-    : worker_([this] { run_worker(); }) {
+    : memory_store(memory_options{}) {
+}
+
+memory_store::memory_store(memory_options options)
+    : options_(std::move(options))
+    , worker_([this] { run_worker(); }) {
 }
 
 memory_store::~memory_store() {
@@ -19,34 +27,78 @@ memory_store::~memory_store() {
         std::lock_guard lock(queue_mutex_);
         stopping_ = true;
     }
-    queue_changed_.notify_all();
+    work_ready_.notify_one();
     worker_.join();
 }
 
-void memory_store::post(std::function<void()> completion) {
+void memory_store::post(completion queued) {
+    bool was_empty = false;
     {
         std::lock_guard lock(queue_mutex_);
-        completions_.push_back(std::move(completion));
+        was_empty = queue_.empty();
+        queue_.push_back(std::move(queued));
         ++posted_;
     }
-    queue_changed_.notify_all();
+    // A queue that already held work has woken the worker, which empties it before it sleeps.
+    if (was_empty) {
+        work_ready_.notify_one();
+    }
 }
 
 void memory_store::run_worker() {
+    // Swapped with the queue each round, so both keep their capacity and a batch costs no
+    // allocation for its list.
+    std::vector<completion> batch;
     std::unique_lock lock(queue_mutex_);
     for (;;) {
-        queue_changed_.wait(lock, [this] { return stopping_ || !completions_.empty(); });
-        if (completions_.empty()) {
+        work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) {
             return; // stopping, and everything queued has run
         }
-        auto completion = std::move(completions_.front());
-        completions_.pop_front();
+        batch.swap(queue_);
         lock.unlock();
-        completion();
+        const std::size_t count = batch.size();
+        run_batch(batch);
         lock.lock();
-        ++finished_;
-        queue_changed_.notify_all();
+        finished_ += count;
+        batch_done_.notify_all();
     }
+}
+
+void memory_store::run_batch(std::vector<completion>& batch) {
+    if (!options_.run_completions) {
+        for (auto& c : batch) {
+            if (c.other) {
+                c.other();
+            } else {
+                c.save_done(c.status);
+            }
+        }
+        batch.clear();
+        return;
+    }
+    // Saves are what every turn waits for, so they go out first, together.
+    save_completions saves;
+    for (auto& c : batch) {
+        if (!c.other) {
+            saves.emplace_back(std::move(c.save_done), c.status);
+        }
+    }
+    if (!saves.empty()) {
+        // std::function needs a copyable callable; the completions themselves move only once.
+        auto shared = std::make_shared<save_completions>(std::move(saves));
+        options_.run_completions([shared] {
+            for (auto& [done, status] : *shared) {
+                done(status);
+            }
+        });
+    }
+    for (auto& c : batch) {
+        if (c.other) {
+            c.other();
+        }
+    }
+    batch.clear();
 }
 
 void memory_store::save(session_write write, std::function<void(write_status)> done) {
@@ -79,7 +131,7 @@ void memory_store::save(session_write write, std::function<void(write_status)> d
             }
         }
     }
-    post([done = std::move(done), status] { done(status); });
+    post(completion{std::move(done), status, {}});
 }
 
 void memory_store::load(session_key key,
@@ -91,9 +143,10 @@ void memory_store::load(session_key key,
             found = it->second.session;
         }
     }
-    post([done = std::move(done), found = std::move(found)]() mutable {
-        done(expected<std::optional<stored_session>>(std::move(found)));
-    });
+    post(completion{
+        {}, write_status::ok, [done = std::move(done), found = std::move(found)]() mutable {
+            done(expected<std::optional<stored_session>>(std::move(found)));
+        }});
 }
 
 void memory_store::frames_after(session_key key,
@@ -108,9 +161,10 @@ void memory_store::frames_after(session_key key,
             }
         }
     }
-    post([done = std::move(done), frames = std::move(frames)]() mutable {
-        done(expected<std::vector<sealed_frame>>(std::move(frames)));
-    });
+    post(completion{
+        {}, write_status::ok, [done = std::move(done), frames = std::move(frames)]() mutable {
+            done(expected<std::vector<sealed_frame>>(std::move(frames)));
+        }});
 }
 
 void memory_store::erase(session_key key, std::function<void(bool)> done) {
@@ -118,7 +172,9 @@ void memory_store::erase(session_key key, std::function<void(bool)> done) {
         std::lock_guard lock(data_mutex_);
         sessions_.erase(key);
     }
-    post([done = std::move(done)] { done(true); });
+    post(completion{{}, write_status::ok, [done = std::move(done)] {
+                        done(true);
+                    }});
 }
 
 void memory_store::purge(std::int64_t cutoff_unix,
@@ -140,7 +196,9 @@ void memory_store::purge(std::int64_t cutoff_unix,
             ++it;
         }
     }
-    post([done = std::move(done), erased] { done(erased); });
+    post(completion{{}, write_status::ok, [done = std::move(done), erased] {
+                        done(erased);
+                    }});
 }
 
 bool memory_store::ready() const {
@@ -150,7 +208,7 @@ bool memory_store::ready() const {
 void memory_store::flush() {
     std::unique_lock lock(queue_mutex_);
     const std::uint64_t target = posted_;
-    queue_changed_.wait(lock, [this, target] { return finished_ >= target; });
+    batch_done_.wait(lock, [this, target] { return finished_ >= target; });
 }
 
 void memory_store::transcript(session_key key,
@@ -164,9 +222,10 @@ void memory_store::transcript(session_key key,
             }
         }
     }
-    post([done = std::move(done), lines = std::move(lines)]() mutable {
-        done(expected<std::vector<std::string>>(std::move(lines)));
-    });
+    post(completion{
+        {}, write_status::ok, [done = std::move(done), lines = std::move(lines)]() mutable {
+            done(expected<std::vector<std::string>>(std::move(lines)));
+        }});
 }
 
 } // namespace heregoes::store

@@ -160,16 +160,32 @@ session_sealer::~session_sealer() {
 }
 
 expected<std::string> session_sealer::seal(seal_purpose purpose, std::string_view plaintext) const {
+    return sealing_pass(*this).seal(purpose, plaintext);
+}
+
+sealing_pass::~sealing_pass() {
+    for (auto* ctx : contexts_) {
+        EVP_CIPHER_CTX_free(ctx); // frees and wipes the key schedule; a null is ignored
+    }
+}
+
+expected<std::string> sealing_pass::seal(seal_purpose purpose, std::string_view plaintext) {
     if (plaintext.size() > max_sealed_plaintext_bytes) {
         return fail("too_large",
                     "refusing to seal " + std::to_string(plaintext.size()) +
                         " bytes; the limit is " + std::to_string(max_sealed_plaintext_bytes));
     }
     const EVP_CIPHER* cipher = aes_256_gcm();
-    cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
-    if (cipher == nullptr || !ctx) {
+    if (cipher == nullptr) {
         return fail("seal_failed", "AES-256-GCM is not available from OpenSSL");
     }
+    // The first seal of a purpose keys its context; later ones reuse the key and set a new nonce.
+    EVP_CIPHER_CTX*& ctx = contexts_[static_cast<std::size_t>(purpose)];
+    const bool keyed = ctx != nullptr;
+    if (!keyed && (ctx = EVP_CIPHER_CTX_new()) == nullptr) {
+        return fail("seal_failed", "AES-256-GCM is not available from OpenSSL");
+    }
+
     std::string out(seal_overhead_bytes + plaintext.size(), '\0');
     auto* bytes = reinterpret_cast<unsigned char*>(out.data());
     bytes[0] = seal_format_version;
@@ -179,21 +195,25 @@ expected<std::string> session_sealer::seal(seal_purpose purpose, std::string_vie
     if (!fill_nonce(nonce, seal_nonce_bytes)) {
         return fail("csprng_failed", "the random number generator failed while sealing");
     }
-    const auto& key = keys_[static_cast<std::size_t>(purpose)];
-    auto ad = associated_data(key_);
+
+    const auto& key = sealer_.keys_[static_cast<std::size_t>(purpose)];
+    auto ad = associated_data(sealer_.key_);
     int length = 0;
-    bool ok = EVP_EncryptInit_ex2(ctx.get(), cipher, key.data(), nonce, nullptr) == 1 &&
-              EVP_EncryptUpdate(
-                  ctx.get(), nullptr, &length, ad.data(), static_cast<int>(ad.size())) == 1 &&
-              EVP_EncryptUpdate(ctx.get(),
-                                body,
-                                &length,
-                                reinterpret_cast<const unsigned char*>(plaintext.data()),
-                                static_cast<int>(plaintext.size())) == 1 &&
-              EVP_EncryptFinal_ex(ctx.get(), body + length, &length) == 1 &&
-              EVP_CIPHER_CTX_ctrl(
-                  ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(seal_tag_bytes), tag) == 1;
+    bool ok =
+        (keyed ? EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce, nullptr)
+               : EVP_EncryptInit_ex2(ctx, cipher, key.data(), nonce, nullptr)) == 1 &&
+        EVP_EncryptUpdate(ctx, nullptr, &length, ad.data(), static_cast<int>(ad.size())) == 1 &&
+        EVP_EncryptUpdate(ctx,
+                          body,
+                          &length,
+                          reinterpret_cast<const unsigned char*>(plaintext.data()),
+                          static_cast<int>(plaintext.size())) == 1 &&
+        EVP_EncryptFinal_ex(ctx, body + length, &length) == 1 &&
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(seal_tag_bytes), tag) == 1;
     if (!ok) {
+        // A context left half-way through a seal is not reused.
+        EVP_CIPHER_CTX_free(ctx);
+        ctx = nullptr;
         return fail("seal_failed", "AES-256-GCM sealing failed inside OpenSSL");
     }
     return out;

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+struct evp_cipher_ctx_st; // OpenSSL's EVP_CIPHER_CTX
+
 namespace heregoes::store {
 
 // What a sealed blob holds; each purpose has its own key, so blobs of one cannot pass for another.
@@ -66,14 +68,38 @@ public:
     // a wrong session or purpose and plain garbage all give error "unsealable", never a crash.
     expected<std::string> open(seal_purpose purpose, std::string_view sealed) const;
 
-private:
-    static constexpr std::size_t key_bytes = 32; // AES-256
     static constexpr std::size_t purpose_count = 3;
+
+private:
+    friend class sealing_pass;
+    static constexpr std::size_t key_bytes = 32; // AES-256
 
     session_sealer() = default;
 
     session_key key_{};
     std::array<std::array<std::uint8_t, key_bytes>, purpose_count> keys_{};
+};
+
+// Seals several blobs of one session in a row: a turn's state, its frames and any transcript lines.
+// A fresh seal sets up the AES key schedule and the GHASH table every time, which cost about as
+// much as sealing a frame; a pass sets them up once per purpose, on first use, and then only
+// changes the nonce. Keep one for the span of a turn and on one thread: its contexts hold the
+// expanded keys, and they are wiped when it goes away.
+class sealing_pass {
+public:
+    // `sealer` must outlive the pass.
+    explicit sealing_pass(const session_sealer& sealer) noexcept
+        : sealer_(sealer) {}
+    sealing_pass(const sealing_pass&) = delete;
+    sealing_pass& operator=(const sealing_pass&) = delete;
+    ~sealing_pass();
+
+    // Exactly session_sealer::seal: same format, same errors, a fresh random nonce every time.
+    expected<std::string> seal(seal_purpose purpose, std::string_view plaintext);
+
+private:
+    const session_sealer& sealer_;
+    std::array<evp_cipher_ctx_st*, session_sealer::purpose_count> contexts_{};
 };
 
 } // namespace heregoes::store

@@ -17,9 +17,13 @@
 // disk). The writer takes everything queued, applies it in one transaction, each write inside its
 // own savepoint so one failed write cannot spoil the others, commits, then runs the completions.
 //
-// Privacy. secure_delete is on, so SQLite overwrites deleted rows with zeros; after a batch that
-// erased anything the writer runs a TRUNCATE checkpoint, so the old copies in the write-ahead log
-// go too, and an erased session leaves no sealed bytes in any of the store's files.
+// Privacy. SQLite overwrites deleted rows with zeros. Routine deletes (trimming a long session's
+// oldest replay rows) run with secure_delete=FAST, which zeroes a row on the page that held it but
+// leaves a page that falls wholly empty as it was, since zeroing it costs a page write of its own;
+// those rows are sealed under the keys of a session that still exists. A batch that erases or
+// purges sessions runs with secure_delete=ON, which zeroes freed pages too, and then the writer
+// runs a TRUNCATE checkpoint, so the old copies in the write-ahead log go as well: an erased
+// session leaves no sealed bytes in any of the store's files.
 
 #include "engine/store/sqlite_store.hpp"
 
@@ -29,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -154,63 +159,61 @@ constexpr const char* migrations[] = {
 static_assert(std::size(migrations) == sqlite_schema_version,
               "every schema version needs its migration");
 
+// Prepares a one-off statement; empty when SQLite refuses it (sqlite3_errmsg says why).
+statement prepare_once(sqlite3* db, const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    return statement(raw);
+}
+
 // The data half of migration 2: each session's schema-1 frames become a chain of one-frame replay
 // rows, oldest first, then the old table goes. Runs inside the migration's transaction.
 bool copy_frames_to_replay(sqlite3* db) {
-    sqlite3_stmt* select = nullptr;
-    sqlite3_stmt* insert = nullptr;
-    sqlite3_stmt* link = nullptr;
-    bool ok = sqlite3_prepare_v2(db,
-                                 "SELECT s.id, f.seq, f.sealed FROM frames f "
-                                 "JOIN sessions s ON s.key = f.key ORDER BY s.id, f.seq",
-                                 -1,
-                                 &select,
-                                 nullptr) == SQLITE_OK &&
-              sqlite3_prepare_v2(db,
-                                 "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)",
-                                 -1,
-                                 &insert,
-                                 nullptr) == SQLITE_OK &&
-              sqlite3_prepare_v2(
-                  db, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1", -1, &link, nullptr) ==
-                  SQLITE_OK;
+    const statement select = prepare_once(db,
+                                          "SELECT s.id, f.seq, f.sealed FROM frames f "
+                                          "JOIN sessions s ON s.key = f.key ORDER BY s.id, f.seq");
+    const statement insert =
+        prepare_once(db, "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)");
+    const statement link = prepare_once(db, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1");
+    if (!select || !insert || !link) {
+        return false;
+    }
+    statement_use rows(select);
     std::int64_t session = 0;
     std::int64_t head = 0;
+    std::string pack;
     int rc = SQLITE_DONE;
-    while (ok && (rc = sqlite3_step(select)) == SQLITE_ROW) {
-        const auto id = sqlite3_column_int64(select, 0);
+    while ((rc = rows.step()) == SQLITE_ROW) {
+        const auto id = rows.integer(0);
         if (id != session) {
             session = id;
             head = 0;
         }
-        const auto seq = sqlite3_column_int64(select, 1);
-        const void* sealed = sqlite3_column_blob(select, 2);
+        const auto seq = rows.integer(1);
         std::vector<sealed_frame> one(1);
         one[0].seq = static_cast<std::uint32_t>(seq);
-        one[0].sealed.assign(static_cast<const char*>(sealed),
-                             static_cast<std::size_t>(sqlite3_column_bytes(select, 2)));
-        std::string pack;
+        one[0].sealed = rows.blob(2);
+        pack.clear();
         pack_frames(one, pack);
-        sqlite3_bind_int64(insert, 1, seq);
-        if (head != 0) {
-            sqlite3_bind_int64(insert, 2, head);
-        } else {
-            sqlite3_bind_null(insert, 2);
+        {
+            statement_use add(insert);
+            add.bind(1, seq);
+            add.bind_id(2, head);
+            add.bind(3, pack);
+            if (add.step() != SQLITE_DONE) {
+                return false;
+            }
         }
-        sqlite3_bind_blob64(insert, 3, pack.data(), pack.size(), SQLITE_TRANSIENT);
-        ok = sqlite3_step(insert) == SQLITE_DONE;
-        sqlite3_reset(insert);
         head = sqlite3_last_insert_rowid(db);
-        sqlite3_bind_int64(link, 1, session);
-        sqlite3_bind_int64(link, 2, head);
-        ok = ok && sqlite3_step(link) == SQLITE_DONE;
-        sqlite3_reset(link);
+        statement_use point(link);
+        point.bind(1, session);
+        point.bind(2, head);
+        if (point.step() != SQLITE_DONE) {
+            return false;
+        }
     }
-    ok = ok && rc == SQLITE_DONE;
-    sqlite3_finalize(select);
-    sqlite3_finalize(insert);
-    sqlite3_finalize(link);
-    return ok && sqlite3_exec(db, "DROP TABLE frames", nullptr, nullptr, nullptr) == SQLITE_OK;
+    return rc == SQLITE_DONE &&
+           sqlite3_exec(db, "DROP TABLE frames", nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
 // A session longer than the replay window drops its oldest replay rows once every this many frames,
@@ -243,6 +246,13 @@ constexpr int writer_nice = 10;
 // meanwhile share the next one. An idle store commits at once: the wait starts only when the last
 // commit ended less than this long ago. A person never notices a millisecond.
 constexpr std::chrono::microseconds min_commit_interval{500};
+
+// The writer connection's page cache, in KiB (SQLite's default is 2,000). A long session's replay
+// trim walks and deletes rows written up to its last 512 frames ago, and under load those rows sit
+// on pages the default cache had already dropped, so each one was read back from the file: 1.5
+// reads per turn at 10 busy sessions. This bounds the cache for the whole store, not per session;
+// it fills only as far as the pages the writer touches.
+constexpr int writer_cache_kib = 16 * 1024;
 
 // A gathering batch this large is committed without waiting out min_commit_interval.
 constexpr std::size_t gather_enough_writes = 64;
@@ -310,6 +320,8 @@ private:
     // before `cutoff`.
     expected<void> trim_replay(std::int64_t from, std::uint32_t cutoff);
     expected<std::size_t> apply_purge(std::int64_t cutoff, std::int64_t transcript_cutoff);
+    // Sets the writer's secure_delete mode ("ON" or "FAST"); a failure is reported.
+    void set_secure_delete(const char* mode);
     // Runs a checkpoint on the writer's connection; TRUNCATE (the default) also empties the log.
     expected<void> run_checkpoint(int mode = SQLITE_CHECKPOINT_TRUNCATE);
 
@@ -322,8 +334,8 @@ private:
 
     connection writer_db_;
     statement begin_, commit_, rollback_, savepoint_, release_, rollback_to_, insert_session_,
-        update_session_, touch_session_, link_session_, insert_replay_, step_replay_,
-        delete_replay_row_, next_transcript_seq_, insert_transcript_, delete_session_,
+        find_session_, update_session_, update_touched_session_, link_session_, insert_replay_,
+        step_replay_, delete_replay_row_, next_transcript_seq_, insert_transcript_, delete_session_,
         delete_replay_, delete_transcript_, purge_replay_, purge_transcripts_, purge_sessions_,
         purge_old_transcripts_;
 
@@ -456,7 +468,8 @@ expected<void> sqlite_store::engine::open_writer() {
     }
     const char* sync = options_.synchronous == sqlite_sync::full ? "PRAGMA synchronous=FULL"
                                                                  : "PRAGMA synchronous=NORMAL";
-    for (const char* pragma : {sync, "PRAGMA secure_delete=ON"}) {
+    const std::string cache = "PRAGMA cache_size=-" + std::to_string(writer_cache_kib);
+    for (const char* pragma : {sync, "PRAGMA secure_delete=FAST", cache.c_str()}) {
         if (auto r = pragma_text(w, pragma, path_text_); !r) {
             return r.error();
         }
@@ -511,14 +524,20 @@ expected<void> sqlite_store::engine::open_writer() {
         {&savepoint_, "SAVEPOINT one_write"},
         {&release_, "RELEASE one_write"},
         {&rollback_to_, "ROLLBACK TO one_write"},
+        // No RETURNING: SQLite gathers a RETURNING statement's rows in a temporary table, which
+        // cost a B-tree open and a page cache per save.
         {&insert_session_,
          "INSERT INTO sessions (key, version, state, touched) VALUES (?1, 1, ?2, ?3) "
-         "ON CONFLICT (key) DO NOTHING RETURNING id"},
+         "ON CONFLICT (key) DO NOTHING"},
+        {&find_session_, "SELECT id, version, touched, replay_head FROM sessions WHERE key = ?1"},
+        // Two forms, so that the sessions_by_touched index entry moves only when `touched` does.
         {&update_session_,
-         "UPDATE sessions SET version = ?2 + 1, state = ?3 WHERE key = ?1 AND version = ?2 "
-         "RETURNING id, touched, replay_head"},
-        {&touch_session_, "UPDATE sessions SET touched = ?2 WHERE id = ?1"},
+         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4 WHERE id = ?1"},
+        {&update_touched_session_,
+         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4, touched = ?5 WHERE id = "
+         "?1"},
         {&link_session_, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1"},
+
         {&insert_replay_, "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)"},
         {&step_replay_, "SELECT last_seq, prev FROM replay WHERE id = ?1"},
         {&delete_replay_row_, "DELETE FROM replay WHERE id = ?1"},
@@ -659,9 +678,11 @@ sqlite_store::engine::~engine() {
                          &release_,
                          &rollback_to_,
                          &insert_session_,
+                         &find_session_,
                          &update_session_,
-                         &touch_session_,
+                         &update_touched_session_,
                          &link_session_,
+
                          &insert_replay_,
                          &step_replay_,
                          &delete_replay_row_,
@@ -771,46 +792,35 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
     sqlite3* w = writer_db_.get();
     std::int64_t id = 0;
     std::int64_t head = 0;
+    bool touch = false;
     if (write.expected_version == 0) {
         statement_use insert(insert_session_);
         insert.bind(1, write.key);
         insert.bind(2, write.sealed_state);
         insert.bind(3, write.now_unix);
-        const int rc = insert.step();
-        if (rc == SQLITE_DONE) {
-            return write_status::conflict; // the key exists: nothing was written
-        }
-        if (rc != SQLITE_ROW) {
+        if (insert.step() != SQLITE_DONE) {
             return sqlite_error(w, "creating a session");
         }
-        id = insert.integer(0);
+        if (sqlite3_changes(w) == 0) {
+            return write_status::conflict; // the key exists: nothing was written
+        }
+        id = sqlite3_last_insert_rowid(w);
     } else {
-        std::int64_t touched = 0;
-        {
-            statement_use update(update_session_);
-            update.bind(1, write.key);
-            update.bind(2, static_cast<std::int64_t>(write.expected_version));
-            update.bind(3, write.sealed_state);
-            const int rc = update.step();
-            if (rc == SQLITE_DONE) {
-                return write_status::conflict; // no such version: nothing was written
-            }
-            if (rc != SQLITE_ROW) {
-                return sqlite_error(w, "updating a session");
-            }
-            id = update.integer(0);
-            touched = update.integer(1);
-            head = update.integer(2); // NULL reads as 0: no replay rows yet
+        statement_use find(find_session_);
+        find.bind(1, write.key);
+        const int rc = find.step();
+        if (rc == SQLITE_DONE || (rc == SQLITE_ROW && static_cast<std::uint64_t>(find.integer(1)) !=
+                                                          write.expected_version)) {
+            return write_status::conflict; // no such session or version: nothing was written
         }
-        if (write.now_unix - touched >= touch_granularity_seconds) {
-            statement_use touch(touch_session_);
-            touch.bind(1, id);
-            touch.bind(2, write.now_unix);
-            if (touch.step() != SQLITE_DONE) {
-                return sqlite_error(w, "recording a session's activity");
-            }
+        if (rc != SQLITE_ROW) {
+            return sqlite_error(w, "finding a session");
         }
+        id = find.integer(0);
+        touch = write.now_unix - find.integer(2) >= touch_granularity_seconds;
+        head = find.integer(3); // NULL reads as 0: no replay rows yet
     }
+    std::int64_t new_head = head;
     if (!write.frames.empty()) {
         const std::uint32_t first_seq = write.frames.front().seq;
         const std::uint32_t last_seq = write.frames.back().seq;
@@ -825,15 +835,7 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
                 return sqlite_error(w, "storing a turn's replay frames");
             }
         }
-        const std::int64_t row = sqlite3_last_insert_rowid(w);
-        {
-            statement_use link(link_session_);
-            link.bind(1, id);
-            link.bind(2, row);
-            if (link.step() != SQLITE_DONE) {
-                return sqlite_error(w, "linking a turn's replay frames");
-            }
-        }
+        new_head = sqlite3_last_insert_rowid(w);
         // Once every trim_stride_frames, past the window: drop the rows wholly older than it. A row
         // straddling the edge stays, and read_frames cuts it there.
         if (last_seq > max_frames_kept &&
@@ -841,6 +843,28 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
             if (auto trimmed = trim_replay(head, last_seq - max_frames_kept); !trimmed) {
                 return trimmed.error();
             }
+        }
+    }
+    if (write.expected_version == 0) {
+        if (new_head != 0) {
+            statement_use link(link_session_);
+            link.bind(1, id);
+            link.bind(2, new_head);
+            if (link.step() != SQLITE_DONE) {
+                return sqlite_error(w, "linking a turn's replay frames");
+            }
+        }
+    } else {
+        statement_use update(touch ? update_touched_session_ : update_session_);
+        update.bind(1, id);
+        update.bind(2, static_cast<std::int64_t>(write.expected_version + 1));
+        update.bind(3, write.sealed_state);
+        update.bind_id(4, new_head);
+        if (touch) {
+            update.bind(5, write.now_unix);
+        }
+        if (update.step() != SQLITE_DONE) {
+            return sqlite_error(w, "updating a session");
         }
     }
     if (!write.sealed_transcript.empty()) {
@@ -869,44 +893,33 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
 
 expected<void> sqlite_store::engine::trim_replay(std::int64_t from, std::uint32_t cutoff) {
     sqlite3* w = writer_db_.get();
-    // Walk back to the newest row that lies wholly at or before the cutoff...
+    // One walk back from the newest row: rows after the cutoff stay; the first row wholly at or
+    // before it, and every row behind it, go.
+    bool dropping = false;
     std::int64_t row = from;
-    std::size_t walked = 0;
-    while (row != 0 && walked++ < max_chain_rows) {
-        statement_use step(step_replay_);
-        step.bind(1, row);
-        const int rc = step.step();
-        if (rc == SQLITE_DONE) {
-            return {}; // the chain ends before the cutoff: nothing to drop
-        }
-        if (rc != SQLITE_ROW) {
-            return sqlite_error(w, "walking old replay frames");
-        }
-        if (static_cast<std::uint32_t>(step.integer(0)) <= cutoff) {
-            break;
-        }
-        row = step.integer(1);
-    }
-    // ...then drop it and everything before it.
-    walked = 0;
-    while (row != 0 && walked++ < max_chain_rows) {
+    // The chain at a trim spans the window, the stride since the last trim and a straddling row:
+    // within max_chain_rows. Twice that leaves room for a chain a failed trim left longer.
+    for (std::size_t walked = 0; row != 0 && walked < 2 * max_chain_rows; ++walked) {
         std::int64_t prev = 0;
         {
             statement_use step(step_replay_);
             step.bind(1, row);
             const int rc = step.step();
             if (rc == SQLITE_DONE) {
-                return {};
+                return {}; // the chain ends here: nothing older to drop
             }
             if (rc != SQLITE_ROW) {
                 return sqlite_error(w, "walking old replay frames");
             }
+            dropping = dropping || static_cast<std::uint32_t>(step.integer(0)) <= cutoff;
             prev = step.integer(1);
         }
-        statement_use del(delete_replay_row_);
-        del.bind(1, row);
-        if (del.step() != SQLITE_DONE) {
-            return sqlite_error(w, "dropping old replay frames");
+        if (dropping) {
+            statement_use del(delete_replay_row_);
+            del.bind(1, row);
+            if (del.step() != SQLITE_DONE) {
+                return sqlite_error(w, "dropping old replay frames");
+            }
         }
         row = prev;
     }
@@ -957,6 +970,14 @@ expected<void> sqlite_store::engine::run_checkpoint(int mode) {
     return {};
 }
 
+void sqlite_store::engine::set_secure_delete(const char* mode) {
+    // A pragma acts when it is prepared, so it cannot be kept as a prepared statement.
+    const std::string sql = std::string("PRAGMA secure_delete=") + mode;
+    if (sqlite3_exec(writer_db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+        report(sqlite_error(writer_db_.get(), sql));
+    }
+}
+
 void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     sqlite3* w = writer_db_.get();
     // One result per request: a write_status, an erase's bool, a purge's count.
@@ -968,6 +989,13 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
         }
         log_frames_ = 0;
         log_frames_at_request_ = 0;
+    }
+    // Erases and purges zero the pages they free too (see "Privacy" at the top).
+    const bool erases = std::any_of(batch.begin(), batch.end(), [](const write_request& r) {
+        return std::holds_alternative<erase_request>(r) || std::holds_alternative<purge_request>(r);
+    });
+    if (erases) {
+        set_secure_delete("ON");
     }
     bool in_transaction = run(begin_);
     bool deleted_anything = false;
@@ -1028,6 +1056,9 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
         }
     }
     healthy_.store(committed, std::memory_order_relaxed);
+    if (erases) {
+        set_secure_delete("FAST");
+    }
 
     // After an erase, rewrite the log away too, so the erased bytes leave every file.
     expected<void> checkpointed;

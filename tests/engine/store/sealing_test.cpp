@@ -137,6 +137,53 @@ TEST_F(sealing, oversized_plaintext_is_refused) {
     EXPECT_EQ(sealed.error().code, "too_large");
 }
 
+TEST_F(sealing, a_pass_seals_what_the_sealer_opens_across_purposes) {
+    sealing_pass pass(sealer_);
+    // Interleaved purposes and sizes, as a turn seals them: each context is keyed once and reused.
+    const std::pair<seal_purpose, std::string> blobs[] = {
+        {seal_purpose::state, "state one"},
+        {seal_purpose::frame, plaintext_},
+        {seal_purpose::frame, std::string(3000, 'x')},
+        {seal_purpose::transcript, "a line"},
+        {seal_purpose::frame, ""},
+        {seal_purpose::state, "state two"},
+    };
+    for (const auto& [purpose, text] : blobs) {
+        auto sealed = pass.seal(purpose, text);
+        ASSERT_TRUE(sealed) << sealed.error().to_string();
+        auto opened = sealer_.open(purpose, *sealed);
+        ASSERT_TRUE(opened) << opened.error().to_string();
+        EXPECT_EQ(*opened, text);
+    }
+}
+
+TEST_F(sealing, a_pass_uses_a_fresh_nonce_for_each_seal) {
+    sealing_pass pass(sealer_);
+    auto a = pass.seal(seal_purpose::frame, plaintext_);
+    auto b = pass.seal(seal_purpose::frame, plaintext_);
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(a->substr(1, seal_nonce_bytes), b->substr(1, seal_nonce_bytes));
+    EXPECT_NE(*a, *b);
+}
+
+TEST_F(sealing, a_pass_keeps_purposes_apart) {
+    sealing_pass pass(sealer_);
+    auto frame = pass.seal(seal_purpose::frame, plaintext_);
+    ASSERT_TRUE(frame);
+    EXPECT_FALSE(sealer_.open(seal_purpose::state, *frame));
+    EXPECT_FALSE(sealer_.open(seal_purpose::transcript, *frame));
+}
+
+TEST_F(sealing, a_pass_refuses_oversized_plaintext_and_keeps_working) {
+    sealing_pass pass(sealer_);
+    auto refused = pass.seal(seal_purpose::frame, std::string(max_sealed_plaintext_bytes + 1, 'a'));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "too_large");
+    auto sealed = pass.seal(seal_purpose::frame, plaintext_);
+    ASSERT_TRUE(sealed);
+    EXPECT_EQ(*sealer_.open(seal_purpose::frame, *sealed), plaintext_);
+}
+
 TEST(sealing_derive, malformed_token_is_bad_token) {
     auto sealer = session_sealer::derive("not a token");
     ASSERT_FALSE(sealer);
