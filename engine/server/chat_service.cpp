@@ -12,7 +12,7 @@
 #include "engine/dialog/versioning.hpp"
 #include "engine/store/token.hpp"
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 
 #include <chrono>
 #include <cstring>
@@ -108,10 +108,13 @@ expected<sealed_turn> seal_turn(const server_config& config,
     return out;
 }
 
-// Runs `fn` on `executor`: how store completions (on store threads) get back to a connection.
+// Runs `fn` on `executor`: how store completions get back to a connection. A completion that
+// already runs on the connection's thread (a batch handed over by run_completions) runs at once;
+// posting it again cost a queued handler per turn. From a store thread it is posted. Stores never
+// complete inside the call that queued the work, so this never re-enters a handler.
 template <class Fn>
-void post_to(const boost::asio::any_io_executor& executor, Fn&& fn) {
-    boost::asio::post(executor, std::forward<Fn>(fn));
+void run_on(const boost::asio::any_io_executor& executor, Fn&& fn) {
+    boost::asio::dispatch(executor, std::forward<Fn>(fn));
 }
 
 } // namespace
@@ -174,7 +177,7 @@ void chat_service::save_then_reply(store::session_write write,
         [this, op, executor, done = std::move(done), settle = std::move(settle), started](
             store::write_status status) mutable {
             ctx_.stats.store_save.observe(std::chrono::steady_clock::now() - started);
-            post_to(
+            run_on(
                 executor,
                 [this, op, done = std::move(done), settle = std::move(settle), status]() mutable {
                     if (auto r = settle(status)) {
@@ -288,7 +291,7 @@ void chat_service::resume(const web::client_frame& frame,
                 ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
                 ctx_.log.write(
                     log_level::warn, "store_load_failed", {{"code", loaded.error().code}});
-                post_to(executor, [this, done = std::move(done)]() mutable {
+                run_on(executor, [this, done = std::move(done)]() mutable {
                     done(error_reply(protocol_error::internal));
                 });
                 return;
@@ -300,13 +303,13 @@ void chat_service::resume(const web::client_frame& frame,
                     // Expired but not yet purged: erase it now, as the purge would.
                     ctx_.store.erase(key, [](bool) {});
                 }
-                post_to(executor, [this, done = std::move(done)]() mutable {
+                run_on(executor, [this, done = std::move(done)]() mutable {
                     done(error_reply(protocol_error::bad_token));
                 });
                 return;
             }
             // Opening and decoding are CPU work (no disk); they run on the connection's thread.
-            post_to(
+            run_on(
                 executor,
                 [this,
                  &conv,
@@ -343,46 +346,46 @@ void chat_service::resume(const web::client_frame& frame,
                         last_seq,
                         [this, &conv, executor, done = std::move(done), live = std::move(live)](
                             expected<std::vector<store::sealed_frame>> kept) mutable {
-                            post_to(executor,
-                                    [this,
-                                     &conv,
-                                     done = std::move(done),
-                                     live = std::move(live),
-                                     kept = std::move(kept)]() mutable {
-                                        if (!kept) {
-                                            ctx_.stats.store_failures.fetch_add(
-                                                1, std::memory_order_relaxed);
-                                            ctx_.log.write(log_level::warn,
-                                                           "store_load_failed",
-                                                           {{"code", kept.error().code}});
-                                            done(error_reply(protocol_error::internal));
-                                            return;
-                                        }
-                                        reply r;
-                                        r.frames.emplace_back();
-                                        web::append_session_frame(r.frames.back(),
-                                                                  {live.token,
-                                                                   true,
-                                                                   live.dialog->id(),
-                                                                   live.dialog->version(),
-                                                                   live.state.locale});
-                                        for (const auto& f : *kept) {
-                                            auto plain = live.sealer.open(
-                                                store::seal_purpose::frame, f.sealed);
-                                            if (!plain) {
-                                                ctx_.log.write(log_level::warn, "frame_unreadable");
-                                                done(error_reply(protocol_error::internal));
-                                                return;
-                                            }
-                                            r.frames.push_back(std::move(*plain));
-                                        }
-                                        ctx_.stats.frames_replayed.fetch_add(
-                                            kept->size(), std::memory_order_relaxed);
-                                        ctx_.stats.sessions_resumed.fetch_add(
-                                            1, std::memory_order_relaxed);
-                                        conv.set(std::move(live));
-                                        done(std::move(r));
-                                    });
+                            run_on(executor,
+                                   [this,
+                                    &conv,
+                                    done = std::move(done),
+                                    live = std::move(live),
+                                    kept = std::move(kept)]() mutable {
+                                       if (!kept) {
+                                           ctx_.stats.store_failures.fetch_add(
+                                               1, std::memory_order_relaxed);
+                                           ctx_.log.write(log_level::warn,
+                                                          "store_load_failed",
+                                                          {{"code", kept.error().code}});
+                                           done(error_reply(protocol_error::internal));
+                                           return;
+                                       }
+                                       reply r;
+                                       r.frames.emplace_back();
+                                       web::append_session_frame(r.frames.back(),
+                                                                 {live.token,
+                                                                  true,
+                                                                  live.dialog->id(),
+                                                                  live.dialog->version(),
+                                                                  live.state.locale});
+                                       for (const auto& f : *kept) {
+                                           auto plain = live.sealer.open(store::seal_purpose::frame,
+                                                                         f.sealed);
+                                           if (!plain) {
+                                               ctx_.log.write(log_level::warn, "frame_unreadable");
+                                               done(error_reply(protocol_error::internal));
+                                               return;
+                                           }
+                                           r.frames.push_back(std::move(*plain));
+                                       }
+                                       ctx_.stats.frames_replayed.fetch_add(
+                                           kept->size(), std::memory_order_relaxed);
+                                       ctx_.stats.sessions_resumed.fetch_add(
+                                           1, std::memory_order_relaxed);
+                                       conv.set(std::move(live));
+                                       done(std::move(r));
+                                   });
                         });
                 });
         });
@@ -497,23 +500,23 @@ void chat_service::forget(conversation& conv,
         conv.live().sealer.key(),
         [this, &conv, executor, done = std::move(done), farewell = std::move(farewell), finish](
             bool erased) mutable {
-            post_to(executor,
-                    [this,
-                     &conv,
-                     done = std::move(done),
-                     farewell = std::move(farewell),
-                     finish,
-                     erased]() mutable {
-                        if (!erased) {
-                            ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
-                            ctx_.log.write(log_level::warn, "store_erase_failed");
-                            done(error_reply(protocol_error::internal,
-                                             "Your data could not be erased just now. "
-                                             "Please try again."));
-                            return;
-                        }
-                        done(finish(conv, std::move(farewell)));
-                    });
+            run_on(executor,
+                   [this,
+                    &conv,
+                    done = std::move(done),
+                    farewell = std::move(farewell),
+                    finish,
+                    erased]() mutable {
+                       if (!erased) {
+                           ctx_.stats.store_failures.fetch_add(1, std::memory_order_relaxed);
+                           ctx_.log.write(log_level::warn, "store_erase_failed");
+                           done(error_reply(protocol_error::internal,
+                                            "Your data could not be erased just now. "
+                                            "Please try again."));
+                           return;
+                       }
+                       done(finish(conv, std::move(farewell)));
+                   });
         });
 }
 

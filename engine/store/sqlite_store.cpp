@@ -30,6 +30,7 @@
 #include "engine/store/replay_pack.hpp"
 #include "engine/store/sqlite_checkpointer.hpp"
 #include "engine/store/store_limits.hpp"
+#include "engine/store/wal_coalescing_vfs.hpp"
 
 #include <sqlite3.h>
 
@@ -406,10 +407,14 @@ bool sqlite_store::engine::run(const statement& s) {
 
 namespace {
 
-// Opens one connection; maps SQLite's refusals to errors that say what to do.
-expected<connection> open_connection(const std::string& path, int flags, const sqlite_options& o) {
+// Opens one connection, through the VFS named `vfs` (null: SQLite's default); maps SQLite's
+// refusals to errors that say what to do.
+expected<connection> open_connection(const std::string& path,
+                                     int flags,
+                                     const sqlite_options& o,
+                                     const char* vfs = nullptr) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, vfs);
     connection db(raw);
     if (rc != SQLITE_OK) {
         return fail("store_open",
@@ -449,7 +454,14 @@ expected<std::string> pragma_text(sqlite3* db, const char* sql, const std::strin
 } // namespace
 
 expected<void> sqlite_store::engine::open_writer() {
-    auto db = open_connection(path_text_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options_);
+    // The writer alone goes through the coalescing VFS: it is the only connection that writes the
+    // log (wal_coalescing_vfs.hpp).
+    auto vfs = wal_coalescing_vfs();
+    if (!vfs) {
+        return fail(vfs.error().code, vfs.error().message, path_text_);
+    }
+    auto db =
+        open_connection(path_text_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options_, *vfs);
     if (!db) {
         return db.error();
     }
