@@ -102,8 +102,6 @@ public:
     // Starts holding writes back. Call only when no release is in progress.
     void hold() noexcept { holding_ = true; }
 
-    bool holding() const noexcept { return holding_; }
-
     // Sends everything held as one write (looping if more was held meanwhile), stops holding, and
     // then calls `done` with the first error. Call on the socket's executor.
     void async_release(std::function<void(boost::beast::error_code)> done) {

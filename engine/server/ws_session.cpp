@@ -243,14 +243,14 @@ void ws_session::send(std::vector<std::string> frames) {
 
 void ws_session::start_write(std::vector<std::string> frames) {
     write_active_ = true;
-    writing_ = std::move(frames);
     // Beast frames each message synchronously into the held buffer (batching_socket::write_some
     // never touches the socket), and one socket write sends them all. An asynchronous write per
-    // message cost a composed operation, a posted completion and an executor copy each.
+    // message cost a composed operation, a posted completion and an executor copy each. The held
+    // buffer has its own copy, so `frames` can go when this returns.
     auto& socket = ws_.next_layer();
     socket.hold();
     beast::error_code framing;
-    for (const auto& frame : writing_) {
+    for (const auto& frame : frames) {
         ws_.write(net::buffer(frame), framing);
         if (framing) {
             break; // the stream is closing; what was framed still goes out, then the session ends
@@ -262,7 +262,6 @@ void ws_session::start_write(std::vector<std::string> frames) {
 }
 
 void ws_session::on_batch_written(beast::error_code ec) {
-    release_storage(writing_);
     if (ec) {
         write_active_ = false;
         release_storage(outbox_);

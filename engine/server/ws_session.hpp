@@ -96,8 +96,7 @@ private:
     std::vector<queued_frame> inbox_;
     bool busy_ = false; // a frame is with the chat service
 
-    std::vector<std::vector<std::string>> outbox_; // replies waiting behind `writing_`
-    std::vector<std::string> writing_;             // the reply being written; emptied after
+    std::vector<std::vector<std::string>> outbox_; // replies waiting behind the one being sent
     bool write_active_ = false;
 
     std::optional<boost::beast::websocket::close_code> close_after_;

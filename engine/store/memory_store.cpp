@@ -8,7 +8,6 @@
 
 #include "engine/store/store_limits.hpp"
 
-#include <memory>
 #include <utility>
 
 namespace heregoes::store {
@@ -84,15 +83,7 @@ void memory_store::run_batch(std::vector<completion>& batch) {
             saves.emplace_back(std::move(c.save_done), c.status);
         }
     }
-    if (!saves.empty()) {
-        // std::function needs a copyable callable; the completions themselves move only once.
-        auto shared = std::make_shared<save_completions>(std::move(saves));
-        options_.run_completions([shared] {
-            for (auto& [done, status] : *shared) {
-                done(status);
-            }
-        });
-    }
+    hand_over_saves(options_.run_completions, std::move(saves));
     for (auto& c : batch) {
         if (c.other) {
             c.other();

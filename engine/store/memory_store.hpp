@@ -6,6 +6,7 @@
 // worker thread (or, for saves, on the thread memory_options::run_completions hands them to), never
 // inline on the caller's thread and never under the store's lock.
 
+#include "engine/store/save_handover.hpp"
 #include "engine/store/session_store.hpp"
 
 #include <condition_variable>
@@ -28,7 +29,7 @@ struct memory_options {
     // sqlite_options::run_completions: the hand-over then costs one cross-thread post per batch
     // rather than one per turn. Loads, erases, purges and transcripts always complete on the
     // worker.
-    std::function<void(std::function<void()>)> run_completions;
+    completion_runner run_completions;
 };
 
 class memory_store final : public session_store {
@@ -79,8 +80,6 @@ private:
         write_status status = write_status::ok;
         std::function<void()> other;
     };
-    using save_completions =
-        std::vector<std::pair<std::function<void(write_status)>, write_status>>;
 
     void post(completion queued);
     void run_worker();

@@ -28,6 +28,7 @@
 #include "engine/store/sqlite_store.hpp"
 
 #include "engine/store/replay_pack.hpp"
+#include "engine/store/save_handover.hpp"
 #include "engine/store/sqlite_checkpointer.hpp"
 #include "engine/store/store_limits.hpp"
 #include "engine/store/wal_coalescing_vfs.hpp"
@@ -1083,7 +1084,7 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
 
     // Saves are what every turn waits for, so their completions go out together: one hand-over
     // to run_completions per commit (see sqlite_options). The rest run here, as they always did.
-    std::vector<std::pair<std::function<void(write_status)>, write_status>> saves;
+    save_completions saves;
     saves.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
         std::visit(
@@ -1110,22 +1111,7 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
             },
             batch[i]);
     }
-    if (saves.empty()) {
-        return;
-    }
-    if (!options_.run_completions) {
-        for (auto& [done, status] : saves) {
-            done(status);
-        }
-        return;
-    }
-    // std::function needs a copyable callable; the completions themselves move only once.
-    auto shared = std::make_shared<decltype(saves)>(std::move(saves));
-    options_.run_completions([shared] {
-        for (auto& [done, status] : *shared) {
-            done(status);
-        }
-    });
+    hand_over_saves(options_.run_completions, std::move(saves));
 }
 
 void sqlite_store::engine::flush() {

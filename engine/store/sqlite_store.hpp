@@ -7,6 +7,7 @@
 // "durable" means under each synchronous mode, and why the default is what it is).
 
 #include "engine/core/expected.hpp"
+#include "engine/store/save_handover.hpp"
 #include "engine/store/session_store.hpp"
 
 #include <chrono>
@@ -40,7 +41,7 @@ struct sqlite_options {
     // network thread: the hand-over then costs one cross-thread post per commit rather than one
     // per turn, and the writer never holds a lock a network thread is waiting for. Erases, purges
     // and checkpoints always complete on the writer thread.
-    std::function<void(std::function<void()>)> run_completions;
+    completion_runner run_completions;
 };
 
 // The schema version this build writes; a file with a newer one is refused at open.
