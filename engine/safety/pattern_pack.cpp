@@ -16,8 +16,7 @@ using json = nlohmann::json;
 
 constexpr int pack_schema_version = 1;
 
-// A group that can never match, standing in for an empty guard list so the capture-group
-// numbering of the combined guard stays fixed.
+// A pattern that can never match, standing in for a pack with no guards at all.
 constexpr std::string_view never_matches = "\\b\\B";
 
 RE2::Options regex_options() {
@@ -31,8 +30,8 @@ std::string pointer(std::string_view where, std::string_view json_pointer) {
     return std::string(where) + "#" + std::string(json_pointer);
 }
 
-// Checks one pattern on its own: it must compile and must not capture (captures would shift the
-// group numbers of the combined guard).
+// Checks one pattern on its own: it must compile and must not capture (a capture would make RE2
+// run its slow NFA on every guarded span to fill it in).
 expected<void> check_pattern(const std::string& pattern, const std::string& place) {
     if (pattern.empty()) {
         return fail("bad_regex", "the pattern is empty; remove it or write one", place);
@@ -134,29 +133,80 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
     }
     pack->shorthand_ = shorthand_table(std::move(shorthand));
 
-    // Guards, combined in the fixed group order of guard_kind.
+    // Guards: each kind compiled on its own, and all of them as one alternation in guard_kind
+    // order, so where two start at the same word the earlier kind wins.
     const auto guards = doc.find("guards");
     if (guards == doc.end() || !guards->is_object()) {
         return fail("bad_pack",
-                    "guards must be an object with idiom, negation, informational",
+                    "guards must be an object with idiom, negation, informational and "
+                    "optionally someone_else",
                     pointer(where, "/guards"));
     }
     std::string combined;
-    for (const char* kind : {"idiom", "negation", "informational"}) {
-        std::vector<std::string> list;
-        if (const auto node = guards->find(kind); node != guards->end()) {
-            auto parsed = string_list(*node, pointer(where, std::string("/guards/") + kind));
-            if (!parsed) {
-                return parsed.error();
-            }
-            list = std::move(*parsed);
+    const auto add_part = [&](const std::vector<std::string>& list,
+                              guard_kind kind,
+                              risk_category category,
+                              const std::string& place) -> expected<void> {
+        if (list.empty()) {
+            return {};
         }
-        if (!combined.empty()) {
-            combined += '|';
+        const std::string alternatives = alternation(list);
+        auto part = std::make_unique<RE2>(alternatives, regex_options());
+        if (!part->ok()) {
+            return fail("bad_regex", "the guards do not compile together: " + part->error(), place);
         }
-        combined += "(" + alternation(list) + ")";
+        pack->guard_parts_.push_back({std::move(part), kind, category});
+        combined += (combined.empty() ? "" : "|") + alternatives;
+        return {};
+    };
+    for (const auto& [name, kind] : {std::pair{"idiom", guard_kind::idiom},
+                                     std::pair{"negation", guard_kind::negation},
+                                     std::pair{"informational", guard_kind::informational}}) {
+        const auto node = guards->find(name);
+        if (node == guards->end()) {
+            continue;
+        }
+        const std::string place = pointer(where, std::string("/guards/") + name);
+        auto list = string_list(*node, place);
+        if (!list) {
+            return list.error();
+        }
+        if (auto added = add_part(*list, kind, risk_category::third_party_self_harm, place);
+            !added) {
+            return added.error();
+        }
     }
-    pack->guards_ = std::make_unique<RE2>(combined, regex_options());
+    // Reports about someone else: category -> patterns, one part per category.
+    if (const auto node = guards->find("someone_else"); node != guards->end()) {
+        const std::string place = pointer(where, "/guards/someone_else");
+        if (!node->is_object()) {
+            return fail("bad_pack",
+                        "someone_else must map categories about another person to patterns",
+                        place);
+        }
+        for (const auto& [name, patterns] : node->items()) {
+            const auto category = risk_category_from_string(name);
+            if (!category || !is_about_someone_else(*category)) {
+                return fail("bad_pack",
+                            "someone_else names \"" + name +
+                                "\"; it may only name a category about someone else at risk "
+                                "(third_party_self_harm, third_party_child, third_party_abuse, "
+                                "elder_abuse)",
+                            place + "/" + name);
+            }
+            auto list = string_list(patterns, place + "/" + name);
+            if (!list) {
+                return list.error();
+            }
+            if (auto added =
+                    add_part(*list, guard_kind::someone_else, *category, place + "/" + name);
+                !added) {
+                return added.error();
+            }
+        }
+    }
+    pack->guards_ = std::make_unique<RE2>(combined.empty() ? std::string(never_matches) : combined,
+                                          regex_options());
     if (!pack->guards_->ok()) {
         return fail("bad_regex",
                     "the guards do not compile together: " + pack->guards_->error(),

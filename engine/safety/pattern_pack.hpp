@@ -28,8 +28,20 @@ inline constexpr std::int64_t pack_regex_memory_bytes = 64 << 20;
 // Largest pack file read, to keep a corrupt or hostile file from exhausting memory.
 inline constexpr std::size_t max_pack_file_bytes = 1 << 20;
 
-// Kinds of guard, in the order of their capture groups in the combined guard expression.
-enum class guard_kind : std::uint8_t { idiom, negation, informational };
+// Kinds of guard, in the order they are tried where two start at the same word. `someone_else`
+// is a report about another person ("my brother has been feeling suicidal"): its span is masked,
+// so the writer's own patterns do not read it as the writer's risk, and counts as the category
+// the pack files it under.
+enum class guard_kind : std::uint8_t { idiom, negation, informational, someone_else };
+
+// One kind of guard (or one someone_else category) compiled on its own. The screen finds guarded
+// spans with the combined guard, which needs only RE2's DFA, and then asks the parts in order
+// which one the span is; capture groups would make RE2 run its much slower NFA on every span.
+struct guard_part {
+    std::unique_ptr<RE2> pattern; // the part's patterns as one alternation
+    guard_kind kind = guard_kind::idiom;
+    risk_category category = risk_category::third_party_self_harm; // someone_else only
+};
 
 class pattern_pack {
 public:
@@ -46,6 +58,9 @@ public:
     const std::string& locale() const noexcept { return locale_; }
     const shorthand_table& shorthand() const noexcept { return shorthand_; }
     const RE2& guards() const noexcept { return *guards_; }
+    // Each kind of guard on its own, in guard_kind order (someone_else once per category); kinds
+    // with no patterns are left out.
+    const std::vector<guard_part>& guard_parts() const noexcept { return guard_parts_; }
     const RE2::Set& risks() const noexcept { return *risks_; }
     risk_category category_of(int set_index) const noexcept {
         return category_of_[static_cast<std::size_t>(set_index)];
@@ -66,6 +81,7 @@ private:
     std::unique_ptr<RE2> answer_yes_;
     std::unique_ptr<RE2> answer_no_;
     std::vector<risk_category> category_of_;
+    std::vector<guard_part> guard_parts_;
 };
 
 } // namespace heregoes::safety

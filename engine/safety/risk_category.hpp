@@ -52,6 +52,13 @@ constexpr risk_bits bit(risk_category c) noexcept {
 // The category's name as written in the pack files ("passive_ideation").
 std::string_view to_string(risk_category c) noexcept;
 
+// Whether the category means someone other than the writer is at risk now (the third-party
+// categories and elder abuse): the only categories a someone_else guard may mark a span as.
+constexpr bool is_about_someone_else(risk_category c) noexcept {
+    return c == risk_category::third_party_self_harm || c == risk_category::third_party_child ||
+           c == risk_category::third_party_abuse || c == risk_category::elder_abuse;
+}
+
 // Parses a category name; nullopt when the pack names a category that does not exist.
 std::optional<risk_category> risk_category_from_string(std::string_view name) noexcept;
 

@@ -4,7 +4,8 @@
 // runs on every free-text input before any dialog logic. Guards mask the spans they cover first
 // ("not suicidal", "this homework is killing me", "what does a therapist do if someone says...")
 // so they hide only those words: a risk phrase elsewhere in the same message still counts, and
-// "not joking" is no negation at all.
+// "not joking" is no negation at all. A report about someone else ("my brother has been feeling
+// suicidal") is masked the same way and counts as that person's risk, never the writer's.
 
 #include "engine/safety/pattern_pack.hpp"
 #include "engine/safety/risk_category.hpp"

@@ -3,7 +3,9 @@
 // Accepts TCP connections on the server's port and spreads them over the network threads'
 // io_contexts round-robin, each connection on its context's executor (one thread runs each
 // context, so no strand is needed). Refuses a connection at once when the server holds
-// max_connections already.
+// max_connections already. Per-connection work is kept to the accept itself: the peer's address
+// comes back from accept(2), and socket options are set once on the listening socket, which
+// accepted sockets inherit.
 
 #include "engine/core/expected.hpp"
 #include "engine/server/chat_service.hpp"
@@ -44,7 +46,10 @@ private:
     void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& accept_context_;
+    // On the accept context's own executor, not a strand: that context is run by exactly one
+    // thread (server.cpp), and stop() only posts to it, so accept handlers never run concurrently.
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::ip::tcp::endpoint peer_; // filled by the accept in progress (one at a time)
     std::vector<boost::asio::io_context*> workers_;
     std::size_t next_worker_ = 0;
     server_context& ctx_;

@@ -30,6 +30,17 @@ void release_storage(Container& c) {
     Container().swap(c);
 }
 
+// Beast's timeouts for this connection, with `handshake` as the limit on the opening or closing
+// handshake. The idle limit is the connection's own timer (arm_idle_timer), which counts complete
+// messages rather than bytes, so a client trickling one frame forever is still closed.
+websocket::stream_base::timeout session_timeouts(std::chrono::steady_clock::duration handshake) {
+    websocket::stream_base::timeout timeout;
+    timeout.handshake_timeout = handshake;
+    timeout.idle_timeout = websocket::stream_base::none();
+    timeout.keep_alive_pings = false;
+    return timeout;
+}
+
 } // namespace
 
 ws_session::ws_session(net::ip::tcp::socket socket,
@@ -65,13 +76,11 @@ ws_session::~ws_session() {
 
 void ws_session::run(beast::http::request<beast::http::empty_body> request) {
     tracker_id_ = ctx_.sessions.add(weak_from_this());
-    websocket::stream_base::timeout timeout;
-    timeout.handshake_timeout = std::chrono::milliseconds(ctx_.config.handshake_timeout_ms);
-    // The idle limit is the connection's own timer (arm_idle_timer), which counts complete
-    // messages rather than bytes, so a client trickling one frame forever is still closed.
-    timeout.idle_timeout = websocket::stream_base::none();
-    timeout.keep_alive_pings = false;
-    ws_.set_option(timeout);
+    // No timer for the opening handshake: http_session has already read the request under its own
+    // deadline, and all that is left is the 101 response, about 150 bytes into a new socket's empty
+    // send buffer, which never waits. Arming the timer cost a timerfd_settime(2) per new session.
+    // The closing handshake does need one (a peer may never answer a close): on_accept sets it.
+    ws_.set_option(session_timeouts(websocket::stream_base::none()));
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "heregoes"); }));
     ws_.read_message_max(ctx_.config.max_frame_bytes);
@@ -86,6 +95,7 @@ void ws_session::on_accept(beast::error_code ec) {
         return; // the handshake failed or timed out; nothing was started
     }
     open_ = true;
+    ws_.set_option(session_timeouts(std::chrono::milliseconds(ctx_.config.handshake_timeout_ms)));
     ctx_.stats.connections.fetch_add(1, std::memory_order_relaxed);
     ctx_.stats.connections_total.fetch_add(1, std::memory_order_relaxed);
     last_message_ = clock::now();

@@ -1,4 +1,4 @@
-// The per-thread nonce pool behind fill_nonce (nonce_source.hpp).
+// The per-thread random pool behind fill_random (nonce_source.hpp).
 
 #include "engine/store/nonce_source.hpp"
 
@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include <pthread.h>
+#include <string.h>
 #include <sys/random.h>
 
 namespace heregoes::store {
@@ -46,7 +47,7 @@ bool refill(nonce_pool& pool) {
 
 } // namespace
 
-bool fill_nonce(std::uint8_t* out, std::size_t size) {
+bool fill_random(std::uint8_t* out, std::size_t size) {
     static std::once_flag registered;
     std::call_once(registered, [] { pthread_atfork(nullptr, nullptr, after_fork_in_child); });
     thread_local nonce_pool pool;
@@ -61,7 +62,10 @@ bool fill_nonce(std::uint8_t* out, std::size_t size) {
     if (nonce_pool_bytes - pool.used < size && !refill(pool)) {
         return false;
     }
-    std::memcpy(out, pool.bytes.data() + pool.used, size);
+    std::uint8_t* const taken = pool.bytes.data() + pool.used;
+    std::memcpy(out, taken, size);
+    // A token is a secret: its bytes must not stay readable in the pool after it is made.
+    ::explicit_bzero(taken, size);
     pool.used += size;
     return true;
 }

@@ -70,7 +70,7 @@ EVP_MAC* hmac() {
     return mac;
 }
 
-// A fresh HMAC-SHA256 context; freeing it wipes the key state it held.
+// A fresh HMAC-SHA256 context with no key yet; freeing it wipes the key state it held.
 mac_ctx_ptr new_hmac_sha256() {
     if (hmac() == nullptr) {
         return nullptr;
@@ -87,17 +87,41 @@ mac_ctx_ptr new_hmac_sha256() {
     return ctx;
 }
 
-// out = HMAC-SHA256(key, a | b), reusing `ctx` (its digest is already set).
-bool hmac_sha256(EVP_MAC_CTX* ctx,
-                 std::span<const std::uint8_t> key,
-                 std::string_view a,
-                 std::span<const std::uint8_t> b,
-                 std::span<std::uint8_t, sha256_bytes> out) {
+// The HMAC context every derivation on this thread starts from, keyed with the public salt.
+// Setting a context's digest fetches SHA-256 by name, and keying it hashes the key into two blocks
+// of state; both used to happen for every session. It holds no secret between derivations: it is
+// reset to the salt's state after each use. (It is copied rather than made anew for the PRK:
+// OpenSSL 3.0 cannot copy an HMAC context that was never keyed.)
+struct derivation_contexts {
+    mac_ctx_ptr salted = new_hmac_sha256();
+
+    derivation_contexts() {
+        if (salted && EVP_MAC_init(salted.get(),
+                                   reinterpret_cast<const unsigned char*>(hkdf_salt.data()),
+                                   hkdf_salt.size(),
+                                   nullptr) != 1) {
+            salted.reset();
+        }
+    }
+};
+
+derivation_contexts& thread_derivation_contexts() {
+    thread_local derivation_contexts contexts;
+    return contexts;
+}
+
+// out = HMAC(the key `ctx` already holds, a | b), then `ctx` is reset to that key alone, so the
+// state it keeps is the key's, not the message's.
+bool hmac_with_set_key(EVP_MAC_CTX* ctx,
+                       std::string_view a,
+                       std::span<const std::uint8_t> b,
+                       std::span<std::uint8_t, sha256_bytes> out) {
     std::size_t length = 0;
-    return EVP_MAC_init(ctx, key.data(), key.size(), nullptr) == 1 &&
+    return EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1 &&
            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(a.data()), a.size()) == 1 &&
            EVP_MAC_update(ctx, b.data(), b.size()) == 1 &&
-           EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 && length == out.size();
+           EVP_MAC_final(ctx, out.data(), &length, out.size()) == 1 && length == out.size() &&
+           EVP_MAC_init(ctx, nullptr, 0, nullptr) == 1;
 }
 
 error unsealable(std::string message) {
@@ -113,28 +137,26 @@ expected<session_sealer> session_sealer::derive(std::string_view token) {
     }
     session_sealer sealer;
     sealer.key_ = hash_token(token);
-    // HKDF-SHA256 (RFC 5869) computed step by step with one HMAC context for the whole session:
-    // one extract, then one expand per purpose. The keys are the same bytes EVP_KDF "HKDF" gave
-    // (sealed data written before still opens); EVP_KDF set up a new context and fetched SHA-256
-    // and HMAC again for every key, which made this about 24 µs of every session start; now
-    // about 8.
+    // HKDF-SHA256 (RFC 5869) computed step by step: one extract, then one expand per purpose.
+    // The keys are the same bytes EVP_KDF "HKDF" gave (sealed data written before still opens).
+    // EVP_KDF set up new contexts and fetched SHA-256 and HMAC again for every key (about 24 µs of
+    // every session start); now the salt is keyed once per thread and the PRK once per session.
     static_assert(key_bytes == sha256_bytes, "each key is exactly one HKDF expand block");
     std::array<std::uint8_t, sha256_bytes> prk{};
-    auto ctx = new_hmac_sha256();
+    EVP_MAC_CTX* salted = thread_derivation_contexts().salted.get();
     // Extract: PRK = HMAC(salt, secret).
-    bool ok = ctx && hmac_sha256(ctx.get(),
-                                 std::span(reinterpret_cast<const std::uint8_t*>(hkdf_salt.data()),
-                                           hkdf_salt.size()),
-                                 {},
-                                 *secret,
-                                 prk);
+    bool ok = salted != nullptr && hmac_with_set_key(salted, {}, *secret, prk);
+    // Expand to one block per purpose: T(1) = HMAC(PRK, info | 0x01), on a copy keyed with the PRK
+    // that is freed, and so wiped, when this scope ends.
+    mac_ctx_ptr expand(ok ? EVP_MAC_CTX_dup(salted) : nullptr);
+    ok = ok && expand && EVP_MAC_init(expand.get(), prk.data(), prk.size(), nullptr) == 1;
+    std::string info;
     for (auto purpose : {seal_purpose::state, seal_purpose::frame, seal_purpose::transcript}) {
-        // Expand to one block: T(1) = HMAC(PRK, info | 0x01).
-        std::string info(hkdf_info_prefix);
+        info.assign(hkdf_info_prefix);
         info += purpose_label(purpose);
         info += '\x01';
-        ok = ok &&
-             hmac_sha256(ctx.get(), prk, info, {}, sealer.keys_[static_cast<std::size_t>(purpose)]);
+        ok = ok && hmac_with_set_key(
+                       expand.get(), info, {}, sealer.keys_[static_cast<std::size_t>(purpose)]);
     }
     OPENSSL_cleanse(prk.data(), prk.size());
     OPENSSL_cleanse(secret->data(), secret->size());
@@ -192,7 +214,7 @@ expected<std::string> sealing_pass::seal(seal_purpose purpose, std::string_view 
     unsigned char* nonce = bytes + 1;
     unsigned char* body = nonce + seal_nonce_bytes;
     unsigned char* tag = body + plaintext.size();
-    if (!fill_nonce(nonce, seal_nonce_bytes)) {
+    if (!fill_random(nonce, seal_nonce_bytes)) {
         return fail("csprng_failed", "the random number generator failed while sealing");
     }
 

@@ -45,7 +45,7 @@ struct sqlite_options {
 };
 
 // The schema version this build writes; a file with a newer one is refused at open.
-inline constexpr int sqlite_schema_version = 2;
+inline constexpr int sqlite_schema_version = 3;
 
 class sqlite_store final : public session_store {
 public:

@@ -1,8 +1,12 @@
-// Session tokens: generation from getrandom(2), strict base64url parsing, SHA-256 hashing and
-// constant-time comparison. Parsing is strict (exact length, alphabet, zero trailing bits) so that
-// each secret has exactly one spelling, and therefore exactly one hash to file the session under.
+// Session tokens: generation from the kernel's CSPRNG (through the per-thread pool of
+// nonce_source.hpp, so a new session costs no getrandom(2) call of its own), strict base64url
+// parsing, SHA-256 hashing and constant-time comparison. Parsing is strict (exact length,
+// alphabet, zero trailing bits) so that each secret has exactly one spelling, and therefore exactly
+// one hash to file the session under.
 
 #include "engine/store/token.hpp"
+
+#include "engine/store/nonce_source.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -10,8 +14,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-
-#include <sys/random.h>
 
 namespace heregoes::store {
 namespace {
@@ -66,18 +68,10 @@ error bad_token(std::string message) {
 
 expected<std::string> new_token() {
     token_secret secret{};
-    std::size_t filled = 0;
-    while (filled < secret.size()) {
-        ssize_t n = ::getrandom(secret.data() + filled, secret.size() - filled, 0);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return fail("csprng_failed",
-                        std::string("the system random number generator failed: ") +
-                            std::strerror(errno));
-        }
-        filled += static_cast<std::size_t>(n);
+    if (!fill_random(secret.data(), secret.size())) {
+        return fail("csprng_failed",
+                    std::string("the system random number generator failed: ") +
+                        std::strerror(errno));
     }
     std::string token = encode_base64url(secret);
     OPENSSL_cleanse(secret.data(), secret.size());

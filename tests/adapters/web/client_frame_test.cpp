@@ -88,6 +88,40 @@ TEST(client_frame, missing_or_mistyped_fields) {
               protocol_error::missing_field);
 }
 
+TEST(client_frame, bytes_after_the_object_are_bad_json) {
+    EXPECT_EQ(parse_error(R"({"type":"restart"} {"type":"forget"})"), protocol_error::bad_json);
+    EXPECT_EQ(parse_error(R"({"type":"restart"}x)"), protocol_error::bad_json);
+}
+
+TEST(client_frame, a_repeated_member_keeps_its_last_value) {
+    auto f = parse_ok(R"({"type":"text","text":"first","type":"choice","id":"a","text":5})");
+    EXPECT_EQ(f.kind, client_frame::kind::choice);
+    EXPECT_EQ(f.value, "a");
+    EXPECT_EQ(parse_error(R"({"type":"text","text":"ok","text":null})"),
+              protocol_error::missing_field);
+}
+
+TEST(client_frame, members_nested_inside_other_values_are_not_read) {
+    auto f = parse_ok(R"({"extra":{"type":"choice","id":"x"},"type":"text","list":[{"text":1}],)"
+                      R"("text":"hello"})");
+    EXPECT_EQ(f.kind, client_frame::kind::text);
+    EXPECT_EQ(f.value, "hello");
+    EXPECT_EQ(parse_error(R"({"nested":{"type":"restart"}})"), protocol_error::unknown_type);
+}
+
+TEST(client_frame, an_object_or_array_where_a_string_belongs_is_mistyped) {
+    EXPECT_EQ(parse_error(R"({"type":"text","text":{"text":"hi"}})"),
+              protocol_error::missing_field);
+    EXPECT_EQ(parse_error(R"({"type":"choice","id":["a"]})"), protocol_error::missing_field);
+    EXPECT_EQ(parse_error(R"({"type":["start"]})"), protocol_error::unknown_type);
+}
+
+TEST(client_frame, last_seq_written_with_a_minus_sign_is_refused_even_as_zero) {
+    EXPECT_EQ(parse_error(R"({"type":"start","token":"t","last_seq":-0})"),
+              protocol_error::missing_field);
+    EXPECT_EQ(parse_ok(R"({"type":"start","token":"t","last_seq":0})").last_seq, 0u);
+}
+
 TEST(client_frame, frame_over_the_limit_is_too_large) {
     frame_limits small;
     small.max_frame_bytes = 16;

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <utility>
+
 namespace heregoes::web {
 namespace {
 
@@ -71,6 +74,30 @@ TEST(server_frame, every_ascii_character_round_trips_through_a_json_string) {
         auto parsed = nlohmann::json::parse(out, nullptr, false);
         ASSERT_FALSE(parsed.is_discarded()) << out;
         EXPECT_EQ(parsed.get<std::string>(), text);
+    }
+}
+
+// The encoder tests eight bytes at a time; an escape must be found at any offset in a word, in a
+// short tail, and next to bytes of UTF-8 sequences, whose high bits could fool a careless test.
+TEST(server_frame, escapes_are_found_at_every_offset_of_a_word) {
+    const std::string filler = "ab\xc3\xa9\xe2\x80\xa6z~\x7f";
+    const std::pair<char, std::string> specials[] = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\0', "\\u0000"}, {'\x1f', "\\u001f"}};
+    for (const auto& [special, escaped] : specials) {
+        for (std::size_t length = 1; length <= 24; ++length) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string text;
+                for (std::size_t i = 0; i < length; ++i) {
+                    text.push_back(filler[i % filler.size()]);
+                }
+                text[at] = special;
+                std::string out;
+                append_json_string(out, text);
+                const std::string expected =
+                    '"' + text.substr(0, at) + escaped + text.substr(at + 1) + '"';
+                EXPECT_EQ(out, expected) << "length " << length << " at " << at;
+            }
+        }
     }
 }
 

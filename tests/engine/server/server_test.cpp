@@ -13,6 +13,9 @@
 #include <set>
 #include <thread>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace heregoes::server::testing {
@@ -27,6 +30,27 @@ void expect_turn_shape(const std::vector<json>& bots, std::uint32_t first_seq) {
         EXPECT_EQ(bots[i]["seq"], first_seq + i);
         EXPECT_EQ(bots[i]["await"], i + 1 == bots.size());
     }
+}
+
+// The server's end of a loopback connection, found among this process's descriptors (the test
+// server runs in-process): the socket on `server_port` whose peer is the client's end.
+std::optional<int> server_end_of(const net::ip::tcp::endpoint& client, std::uint16_t server_port) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        const int fd = std::stoi(entry.path().filename().string());
+        sockaddr_in peer{};
+        socklen_t length = sizeof peer;
+        if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0 ||
+            peer.sin_family != AF_INET || ntohs(peer.sin_port) != client.port()) {
+            continue;
+        }
+        sockaddr_in local{};
+        length = sizeof local;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
+            ntohs(local.sin_port) == server_port) {
+            return fd;
+        }
+    }
+    return std::nullopt;
 }
 
 std::vector<json> bots_of(const std::vector<json>& frames) {
@@ -452,6 +476,31 @@ TEST(server_limits, forwarded_for_counts_only_from_trusted_proxies) {
                  beast::system_error);
 }
 
+TEST(server_limits, each_connecting_address_is_counted_on_its_own) {
+    auto config = test_config();
+    config.max_connections_per_ip = 1;
+    test_server s(config);
+    ASSERT_TRUE(s.ok());
+    ws_client a(s.port(), std::nullopt, {}, "127.0.0.2");
+    ws_client b(s.port(), std::nullopt, {}, "127.0.0.3");
+    EXPECT_EQ(b.start().at(0)["type"], "session");
+    EXPECT_THROW(ws_client(s.port(), std::nullopt, {}, "127.0.0.2"), beast::system_error);
+}
+
+TEST(server_limits, forwarded_for_is_read_only_from_the_connecting_trusted_proxy) {
+    auto config = test_config();
+    config.max_connections_per_ip = 1;
+    config.trusted_proxies = {"127.0.0.2"};
+    test_server s(config);
+    ASSERT_TRUE(s.ok());
+    ws_client proxied(s.port(), std::nullopt, {{"X-Forwarded-For", "203.0.113.5"}}, "127.0.0.2");
+    ws_client direct(s.port(), std::nullopt, {{"X-Forwarded-For", "203.0.113.6"}}, "127.0.0.3");
+    // From an untrusted address the header is ignored: this counts as 127.0.0.3 again.
+    EXPECT_THROW(
+        ws_client(s.port(), std::nullopt, {{"X-Forwarded-For", "203.0.113.7"}}, "127.0.0.3"),
+        beast::system_error);
+}
+
 TEST(server_limits, slowloris_is_dropped_and_others_are_served) {
     auto config = test_config();
     config.handshake_timeout_ms = 300;
@@ -525,6 +574,18 @@ TEST(server_origins, missing_origin_can_be_refused) {
 
 // --- HTTP ---------------------------------------------------------------------------------
 
+TEST(server_connections, accepted_connections_send_without_delay) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    ws_client c(s.port()); // the handshake is done, so the server holds its end
+    const auto fd = server_end_of(c.local_endpoint(), s.port());
+    ASSERT_TRUE(fd.has_value());
+    int no_delay = 0;
+    socklen_t length = sizeof no_delay;
+    ASSERT_EQ(::getsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, &length), 0);
+    EXPECT_NE(no_delay, 0);
+}
+
 TEST(server_http, health_ready_and_metrics) {
     test_server s;
     ASSERT_TRUE(s.ok());
@@ -541,6 +602,43 @@ TEST(server_http, health_ready_and_metrics) {
                              "heregoes_store_latency_seconds_bucket",
                              "heregoes_crisis_routes_total "}) {
         EXPECT_NE(m.body.find(name), std::string::npos) << name;
+    }
+}
+
+TEST(server_http, a_request_arriving_in_pieces_is_answered) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    net::io_context ioc;
+    net::ip::tcp::socket socket(ioc);
+    socket.connect({net::ip::make_address("127.0.0.1"), s.port()});
+    set_read_timeout(socket, read_timeout_seconds);
+    // The server reads the first piece, finds the request incomplete and waits for the rest.
+    net::write(socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHo")));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    net::write(socket, net::buffer(std::string("st: 127.0.0.1\r\n\r\n")));
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(socket, buffer, response);
+    EXPECT_EQ(response.result_int(), 200u);
+    EXPECT_EQ(response.body(), "ok\n");
+}
+
+TEST(server_http, keep_alive_answers_each_request_on_one_connection) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    net::io_context ioc;
+    net::ip::tcp::socket socket(ioc);
+    socket.connect({net::ip::make_address("127.0.0.1"), s.port()});
+    set_read_timeout(socket, read_timeout_seconds);
+    beast::flat_buffer buffer;
+    for (const char* target : {"/healthz", "/readyz", "/healthz"}) {
+        http::request<http::empty_body> request{http::verb::get, target, 11};
+        request.set(http::field::host, "127.0.0.1");
+        http::write(socket, request);
+        http::response<http::string_body> response;
+        http::read(socket, buffer, response);
+        EXPECT_EQ(response.result_int(), 200u) << target;
+        EXPECT_TRUE(response.keep_alive()) << target;
     }
 }
 

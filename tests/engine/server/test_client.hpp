@@ -73,12 +73,18 @@ inline http_result http_get(std::uint16_t port,
 
 class ws_client {
 public:
-    // Connects and completes the handshake; throws beast::system_error when refused.
+    // Connects and completes the handshake; throws beast::system_error when refused. A non-empty
+    // `from` is the loopback address the connection comes from (any of 127.0.0.0/8).
     explicit ws_client(std::uint16_t port,
                        std::optional<std::string> origin = std::nullopt,
-                       std::map<std::string, std::string> headers = {})
+                       std::map<std::string, std::string> headers = {},
+                       const std::string& from = {})
         : ws_(ioc_) {
         auto& socket = ws_.next_layer();
+        if (!from.empty()) {
+            socket.open(net::ip::tcp::v4());
+            socket.bind({net::ip::make_address(from), 0});
+        }
         socket.connect({net::ip::make_address("127.0.0.1"), port});
         set_read_timeout(socket, read_timeout_seconds);
         ws_.set_option(
@@ -189,6 +195,8 @@ public:
     }
     beast::error_code last_error() const { return last_error_; }
     bool is_open() const { return ws_.is_open(); }
+    // The client's end of the connection.
+    net::ip::tcp::endpoint local_endpoint() { return ws_.next_layer().local_endpoint(); }
 
     void close() {
         beast::error_code ec;

@@ -1,10 +1,11 @@
-// Tests of the per-thread nonce pool: nonces do not repeat, across refills, across threads, and
-// in a forked child.
+// Tests of the per-thread random pool behind nonces and tokens: nonces do not repeat, across
+// refills, across threads, and in a forked child; requests up to the pool's size are served.
 
 #include "engine/store/nonce_source.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <thread>
@@ -20,7 +21,7 @@ using nonce = std::array<std::uint8_t, 12>;
 
 nonce next_nonce() {
     nonce n{};
-    EXPECT_TRUE(fill_nonce(n.data(), n.size()));
+    EXPECT_TRUE(fill_random(n.data(), n.size()));
     return n;
 }
 
@@ -60,7 +61,7 @@ TEST(nonce_source, a_forked_child_does_not_repeat_the_parents_next_nonce) {
     ASSERT_GE(child, 0);
     if (child == 0) {
         nonce n{};
-        bool ok = fill_nonce(n.data(), n.size());
+        bool ok = fill_random(n.data(), n.size());
         ssize_t written = write(pipe_fds[1], n.data(), n.size());
         _exit(ok && written == static_cast<ssize_t>(n.size()) ? 0 : 1);
     }
@@ -75,9 +76,16 @@ TEST(nonce_source, a_forked_child_does_not_repeat_the_parents_next_nonce) {
     EXPECT_NE(next_nonce(), from_child);
 }
 
+TEST(nonce_source, a_request_as_large_as_the_pool_is_served_after_a_partial_use) {
+    next_nonce(); // the pool is part used: this request needs a refill first
+    std::vector<std::uint8_t> whole(nonce_pool_bytes);
+    EXPECT_TRUE(fill_random(whole.data(), whole.size()));
+    EXPECT_NE(std::count(whole.begin(), whole.end(), 0), static_cast<long>(whole.size()));
+}
+
 TEST(nonce_source, a_request_larger_than_the_pool_is_refused) {
     std::vector<std::uint8_t> big(nonce_pool_bytes + 1);
-    EXPECT_FALSE(fill_nonce(big.data(), big.size()));
+    EXPECT_FALSE(fill_random(big.data(), big.size()));
 }
 
 } // namespace

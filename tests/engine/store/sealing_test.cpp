@@ -8,6 +8,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace heregoes::store {
@@ -222,6 +223,23 @@ TEST(sealing_derive, blobs_sealed_by_earlier_builds_still_open) {
         ASSERT_TRUE(opened) << opened.error().to_string();
         EXPECT_EQ(*opened, "here goes");
     }
+}
+
+// Each thread keeps its own salt-keyed HMAC context for deriving keys; a sealer derived on one
+// thread, after other derivations there, must hold the same keys as one derived on another.
+TEST(sealing_derive, keys_derived_on_another_thread_open_the_same_blobs) {
+    const auto token = *new_token();
+    const auto sealed = *sealer_for(token).seal(seal_purpose::frame, "here goes");
+    std::string opened;
+    std::thread other([&] {
+        for (int i = 0; i < 3; ++i) {
+            (void)sealer_for(*new_token()); // other sessions derived first on this thread
+        }
+        auto result = sealer_for(token).open(seal_purpose::frame, sealed);
+        opened = result ? *result : result.error().to_string();
+    });
+    other.join();
+    EXPECT_EQ(opened, "here goes");
 }
 
 } // namespace

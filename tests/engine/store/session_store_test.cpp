@@ -145,8 +145,7 @@ TYPED_TEST(session_store_contract, many_turns_past_the_bound_keep_exactly_the_ne
     // Three frames a turn, so the window's edge falls inside a turn.
     constexpr std::uint32_t turns = 200;
     for (std::uint32_t t = 0; t < turns; ++t) {
-        ASSERT_EQ(save_now(*this->store_, this->with_frames(t, 3 * t + 1, 3)),
-                  write_status::ok);
+        ASSERT_EQ(save_now(*this->store_, this->with_frames(t, 3 * t + 1, 3)), write_status::ok);
     }
     auto frames = frames_after_now(*this->store_, this->key_, 0);
     ASSERT_TRUE(frames);

@@ -8,6 +8,7 @@
 #include "engine/store/store_limits.hpp"
 #include "engine/store/token.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
+#include "tests/engine/store/database_files.hpp"
 #include "tests/engine/store/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -43,15 +44,7 @@ protected:
         return store ? std::move(*store) : nullptr;
     }
 
-    // Every byte of the database, its write-ahead log and its shared-memory index, in one string.
-    std::string all_file_bytes() const {
-        std::string bytes;
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::ifstream in(path_.string() + suffix, std::ios::binary);
-            bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        }
-        return bytes;
-    }
+    std::string all_file_bytes() const { return heregoes::store::testing::all_file_bytes(path_); }
 };
 
 TEST_F(sqlite_store_file, concurrent_saves_from_many_threads_all_commit) {

@@ -1,11 +1,18 @@
-// Tests of session tokens: their length and alphabet, strict parsing, stable hashing, and the
-// constant-time comparison used wherever tokens or hashes are compared.
+// Tests of session tokens: their length and alphabet, their independence from the nonces drawn
+// from the same random pool and from a forked child's tokens, strict parsing, stable hashing, and
+// the constant-time comparison used wherever tokens or hashes are compared.
 
+#include "engine/store/nonce_source.hpp"
 #include "engine/store/token.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <set>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace heregoes::store {
 namespace {
@@ -51,6 +58,43 @@ TEST(token, new_tokens_carry_bits_in_every_byte_position) {
     for (std::size_t b = 0; b < values.size(); ++b) {
         EXPECT_GT(values[b].size(), 1u) << "byte " << b;
     }
+}
+
+TEST(token, a_token_shares_no_bytes_with_the_nonces_drawn_around_it) {
+    // Tokens and nonces come from one per-thread pool; a byte handed out twice would make part of
+    // a secret token public in a sealed blob's nonce.
+    std::array<std::uint8_t, 12> before{}, after{};
+    ASSERT_TRUE(fill_random(before.data(), before.size()));
+    auto secret = parse_token(*new_token());
+    ASSERT_TRUE(fill_random(after.data(), after.size()));
+    ASSERT_TRUE(secret);
+    for (const auto& nonce : {before, after}) {
+        EXPECT_EQ(std::search(secret->begin(), secret->end(), nonce.begin(), nonce.end()),
+                  secret->end());
+    }
+}
+
+TEST(token, a_forked_child_does_not_repeat_the_parents_next_token) {
+    ASSERT_TRUE(new_token()); // this thread's random pool now holds bytes the child inherits
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto token = new_token();
+        const bool ok = token && write(pipe_fds[1], token->data(), token->size()) ==
+                                     static_cast<ssize_t>(token->size());
+        _exit(ok ? 0 : 1);
+    }
+    std::string from_child(token_chars, '\0');
+    ASSERT_EQ(read(pipe_fds[0], from_child.data(), from_child.size()),
+              static_cast<ssize_t>(from_child.size()));
+    int status = 0;
+    waitpid(child, &status, 0);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_NE(*new_token(), from_child);
 }
 
 TEST(token, hash_is_sha256_of_the_token_text) {
