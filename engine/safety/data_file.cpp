@@ -1,5 +1,6 @@
-// Reading and checking a safety data file's envelope (see data_file.hpp). The crisis resources
-// and messages parsers share it, so both bound their input and report JSON errors the same way.
+// Reading and checking a safety data file's envelope (see data_file.hpp). The crisis resources,
+// messages and pattern-pack parsers share it, so all bound their input and report JSON errors the
+// same way.
 
 #include "engine/safety/data_file.hpp"
 

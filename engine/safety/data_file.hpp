@@ -1,9 +1,10 @@
 #pragma once
 
-// Reading one safety data file (dialogs/safety/resources.json, messages/<locale>.json): the size
-// limit on disk, bounded JSON parsing (engine/core/bounded_json.hpp) whose syntax, nesting and
-// duplicate-key errors name file:line:column, and the object-with-schema_version envelope every
-// safety file shares. Each file's own parser then reads the fields it knows.
+// Reading one safety data file (dialogs/safety/resources.json, messages/<locale>.json,
+// patterns/<locale>.json): the size limit on disk, bounded JSON parsing
+// (engine/core/bounded_json.hpp) whose syntax, nesting and duplicate-key errors name
+// file:line:column, and the object-with-schema_version envelope every safety file shares. Each
+// file's own parser then reads the fields it knows.
 
 #include "engine/core/expected.hpp"
 

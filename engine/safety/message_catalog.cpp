@@ -45,6 +45,7 @@ const std::vector<message_spec>& message_specs() {
         {"safety.third_party.child", topic::crisis, flag_crisis, {}},
         {"safety.third_party.adult", topic::crisis, flag_crisis, {}},
         {"safety.third_party.domestic", topic::crisis, flag_crisis, {}},
+        {"safety.third_party.threat", topic::crisis, flag_crisis, {}},
         {"safety.paused", topic::crisis, flag_crisis, {"safety.back", "safety.help_now"}},
         {"safety.ack_no", topic::crisis, flag_crisis, {}},
         {"safety.rather_not", topic::crisis, flag_crisis, {}},

@@ -1,58 +1,69 @@
-// Loading and compiling a pattern pack (see pattern_pack.hpp). The JSON is parsed at this
-// boundary and nlohmann exceptions become errors; every pattern is first compiled on its own so an
-// error names its exact place (file#/categories/self_harm/3) before the combined forms are built.
+// Loading and compiling a pattern pack (see pattern_pack.hpp). The JSON is read with the bounded
+// parser every safety data file uses (engine/safety/data_file.hpp), fragments are expanded into
+// each pattern (engine/safety/pattern_fragments.hpp), and every pattern is first compiled on its
+// own so an error names its exact place (file#/categories/self_harm/3) before the combined forms
+// are built.
 
 #include "engine/safety/pattern_pack.hpp"
 
-#include <nlohmann/json.hpp>
+#include "engine/safety/data_file.hpp"
+#include "engine/safety/pattern_fragments.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <nlohmann/json.hpp>
 
 namespace heregoes::safety {
 namespace {
 
 using json = nlohmann::json;
 
-constexpr int pack_schema_version = 1;
+// How the data-file reader names a pack, the code of its shape errors, and its limits.
+constexpr data_file_kind pack_file{"the pattern pack", "bad_pack", 1, max_pack_file_bytes};
 
 // A pattern that can never match, standing in for a pack with no guards at all.
 constexpr std::string_view never_matches = "\\b\\B";
-
-RE2::Options regex_options() {
-    RE2::Options o;
-    o.set_log_errors(false);
-    o.set_max_mem(pack_regex_memory_bytes);
-    return o;
-}
 
 std::string pointer(std::string_view where, std::string_view json_pointer) {
     return std::string(where) + "#" + std::string(json_pointer);
 }
 
-// Checks one pattern on its own: it must compile and must not capture (a capture would make RE2
-// run its slow NFA on every guarded span to fill it in).
-expected<void> check_pattern(const std::string& pattern, const std::string& place) {
+// " after expanding {someone}, {says_that}" for a pattern that used fragments, so an error the
+// expansion caused points at the fragment as well as the pattern; empty otherwise.
+std::string expansion_note(const expanded_pattern& pattern) {
+    std::string note;
+    for (const auto& name : pattern.fragments) {
+        note += (note.empty() ? " after expanding {" : ", {") + name + "}";
+    }
+    return note;
+}
+
+// Checks one expanded pattern on its own: it must compile and must not capture (a capture would
+// make RE2 run its slow NFA on every guarded span to fill it in).
+expected<void> check_pattern(const expanded_pattern& expanded, const std::string& place) {
+    const std::string& pattern = expanded.text;
     if (pattern.empty()) {
         return fail("bad_regex", "the pattern is empty; remove it or write one", place);
     }
-    RE2 re(pattern, regex_options());
+    const std::string note = expansion_note(expanded);
+    RE2 re(pattern, pack_regex_options());
     if (!re.ok()) {
-        return fail("bad_regex", "the pattern does not compile: " + re.error(), place);
+        return fail("bad_regex", "the pattern does not compile" + note + ": " + re.error(), place);
     }
     if (re.NumberOfCapturingGroups() != 0) {
         return fail("bad_regex",
-                    "the pattern has a capturing group; write (?:...) instead of (...)",
+                    "the pattern has a capturing group" + note + "; write (?:...) instead of (...)",
                     place);
     }
     if (re.Match("", 0, 0, RE2::UNANCHORED, nullptr, 0)) {
-        return fail(
-            "bad_regex", "the pattern matches empty text, so it would match everything", place);
+        return fail("bad_regex",
+                    "the pattern matches empty text" + note + ", so it would match everything",
+                    place);
     }
     return {};
 }
 
-expected<std::vector<std::string>> string_list(const json& node, const std::string& place) {
+// A list of patterns at `place`, each with its fragment references expanded and checked.
+expected<std::vector<std::string>>
+string_list(const json& node, const std::string& place, fragment_table& fragments) {
     if (!node.is_array()) {
         return fail("bad_pack", "expected a list of pattern strings", place);
     }
@@ -62,10 +73,14 @@ expected<std::vector<std::string>> string_list(const json& node, const std::stri
         if (!node[i].is_string()) {
             return fail("bad_pack", "expected a pattern string", item_place);
         }
-        out.push_back(node[i].get<std::string>());
-        if (auto ok = check_pattern(out.back(), item_place); !ok) {
+        auto expanded = fragments.expand(node[i].get_ref<const std::string&>(), item_place);
+        if (!expanded) {
+            return expanded.error();
+        }
+        if (auto ok = check_pattern(*expanded, item_place); !ok) {
             return ok.error();
         }
+        out.push_back(std::move(expanded->text));
     }
     return out;
 }
@@ -88,23 +103,22 @@ std::string alternation(const std::vector<std::string>& patterns) {
 
 expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view json_text,
                                                             std::string_view where) {
-    json doc;
-    try {
-        doc = json::parse(json_text);
-    } catch (const json::parse_error& e) {
-        return fail("json_syntax",
-                    std::string("the pack is not valid JSON: ") + e.what(),
-                    std::string(where));
+    auto parsed = parse_data_file(json_text, std::string(where), pack_file);
+    if (!parsed) {
+        return parsed.error();
     }
-    if (!doc.is_object()) {
-        return fail("bad_pack", "the pack must be a JSON object", pointer(where, ""));
-    }
-    const auto version = doc.find("schema_version");
-    if (version == doc.end() || !version->is_number_integer() ||
-        version->get<int>() != pack_schema_version) {
-        return fail("bad_pack", "schema_version must be 1", pointer(where, "/schema_version"));
-    }
+    const json& doc = *parsed;
     std::unique_ptr<pattern_pack> pack(new pattern_pack());
+
+    // Fragments first: every pattern list below expands them.
+    fragment_table fragments;
+    if (const auto node = doc.find("fragments"); node != doc.end()) {
+        auto table = fragment_table::parse(*node, pointer(where, "/fragments"));
+        if (!table) {
+            return table.error();
+        }
+        fragments = std::move(*table);
+    }
 
     const auto locale = doc.find("locale");
     if (locale == doc.end() || !locale->is_string() || locale->get<std::string>().empty()) {
@@ -151,7 +165,7 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
             return {};
         }
         const std::string alternatives = alternation(list);
-        auto part = std::make_unique<RE2>(alternatives, regex_options());
+        auto part = std::make_unique<RE2>(alternatives, pack_regex_options());
         if (!part->ok()) {
             return fail("bad_regex", "the guards do not compile together: " + part->error(), place);
         }
@@ -167,7 +181,7 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
             continue;
         }
         const std::string place = pointer(where, std::string("/guards/") + name);
-        auto list = string_list(*node, place);
+        auto list = string_list(*node, place, fragments);
         if (!list) {
             return list.error();
         }
@@ -191,10 +205,10 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
                             "someone_else names \"" + name +
                                 "\"; it may only name a category about someone else at risk "
                                 "(third_party_self_harm, third_party_child, third_party_abuse, "
-                                "elder_abuse)",
+                                "third_party_threat, elder_abuse)",
                             place + "/" + name);
             }
-            auto list = string_list(patterns, place + "/" + name);
+            auto list = string_list(patterns, place + "/" + name, fragments);
             if (!list) {
                 return list.error();
             }
@@ -206,7 +220,7 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
         }
     }
     pack->guards_ = std::make_unique<RE2>(combined.empty() ? std::string(never_matches) : combined,
-                                          regex_options());
+                                          pack_regex_options());
     if (!pack->guards_->ok()) {
         return fail("bad_regex",
                     "the guards do not compile together: " + pack->guards_->error(),
@@ -228,13 +242,13 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
                         std::string("answers needs a \"") + kind + "\" list",
                         pointer(where, "/answers"));
         }
-        auto list = string_list(*node, pointer(where, std::string("/answers/") + kind));
+        auto list = string_list(*node, pointer(where, std::string("/answers/") + kind), fragments);
         if (!list) {
             return list.error();
         }
         // A reply may end with punctuation tokens ("yes ." after normalising "yes.").
         *target =
-            std::make_unique<RE2>("(?:" + alternation(*list) + ")(?: [.,])*", regex_options());
+            std::make_unique<RE2>("(?:" + alternation(*list) + ")(?: [.,])*", pack_regex_options());
         if (!(*target)->ok()) {
             return fail("bad_regex",
                         "the answers do not compile together: " + (*target)->error(),
@@ -249,14 +263,14 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
                     "categories must map category names to pattern lists",
                     pointer(where, "/categories"));
     }
-    pack->risks_ = std::make_unique<RE2::Set>(regex_options(), RE2::UNANCHORED);
+    pack->risks_ = std::make_unique<RE2::Set>(pack_regex_options(), RE2::UNANCHORED);
     for (const auto& [name, node] : categories->items()) {
         const std::string place = pointer(where, "/categories/" + name);
         const auto category = risk_category_from_string(name);
         if (!category) {
             return fail("bad_pack", "unknown category \"" + name + "\"", place);
         }
-        auto list = string_list(node, place);
+        auto list = string_list(node, place, fragments);
         if (!list) {
             return list.error();
         }
@@ -275,6 +289,9 @@ expected<std::unique_ptr<pattern_pack>> pattern_pack::parse(std::string_view jso
                     "the risk patterns are too large to compile together",
                     pointer(where, "/categories"));
     }
+    if (auto all_used = fragments.check_all_used(); !all_used) {
+        return all_used.error();
+    }
     return pack;
 }
 
@@ -289,18 +306,11 @@ pattern_pack::answer pattern_pack::classify_answer(std::string_view normalised) 
 }
 
 expected<std::unique_ptr<pattern_pack>> pattern_pack::load_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return fail("io", "cannot open the pattern pack; check the data directory", path);
+    auto text = read_data_file(path, pack_file);
+    if (!text) {
+        return text.error();
     }
-    std::string text;
-    text.resize(max_pack_file_bytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_pack_file_bytes) {
-        return fail("too_large", "the pattern pack is larger than 1 MiB", path);
-    }
-    return parse(text, path);
+    return parse(*text, path);
 }
 
 } // namespace heregoes::safety

@@ -1,10 +1,11 @@
 #pragma once
 
 // A compiled pattern pack: one locale's shorthand, guard patterns and risk patterns, loaded from a
-// data file in dialogs/safety/patterns/<locale>.json. Risk patterns are compiled into one
-// RE2::Set so a message is scanned once whatever the number of patterns; guard patterns (idioms,
-// negations, informational and historical frames) are compiled into one RE2 used to mask the
-// spans they cover before the risk scan, so a guard only hides the words it is about.
+// data file in dialogs/safety/patterns/<locale>.json with its named fragments expanded. Risk
+// patterns are compiled into one RE2::Set so a message is scanned once whatever the number of
+// patterns; guard patterns (idioms, negations, informational and historical frames) are compiled
+// into one RE2 used to mask the spans they cover before the risk scan, so a guard only hides the
+// words it is about.
 
 #include "engine/core/expected.hpp"
 #include "engine/safety/normaliser.hpp"
@@ -24,6 +25,15 @@ namespace heregoes::safety {
 // alternations; the default 8 MiB can run the DFA out of memory, and a set that fails to match
 // would miss risk silently, so the budget is generous and the tests check no scan fails.
 inline constexpr std::int64_t pack_regex_memory_bytes = 64 << 20;
+
+// The options every regex of a pack is compiled with: errors come back as values (RE2 logs
+// nothing, so no pattern text reaches the logs) and RE2 may use pack_regex_memory_bytes.
+inline RE2::Options pack_regex_options() {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(pack_regex_memory_bytes);
+    return o;
+}
 
 // Largest pack file read, to keep a corrupt or hostile file from exhausting memory.
 inline constexpr std::size_t max_pack_file_bytes = 1 << 20;
@@ -45,8 +55,11 @@ struct guard_part {
 
 class pattern_pack {
 public:
-    // Compiles a pack from its JSON text; `where` names the file in error messages. Errors name
-    // the JSON pointer of the bad pattern and RE2's reason.
+    // Compiles a pack from its JSON text; `where` names the file in error messages. The text is
+    // read with the bounded JSON parser (syntax, nesting and duplicate keys fail naming
+    // file:line:column) and "fragments" are expanded into every pattern first
+    // (pattern_fragments.hpp). Other errors name the JSON pointer of the bad pattern or fragment
+    // and RE2's reason.
     static expected<std::unique_ptr<pattern_pack>> parse(std::string_view json_text,
                                                          std::string_view where);
 

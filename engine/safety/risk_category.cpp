@@ -14,11 +14,12 @@ constexpr std::array<std::string_view, risk_category_count> names = {
     "minor_cue",         "domestic_abuse",        "elder_abuse",       "timing_cue",
     "means_cue",         "seriousness_cue",       "distress",          "hopelessness",
     "identity_question", "third_party_self_harm", "third_party_child", "third_party_abuse",
-    "privacy_command",
+    "privacy_command",   "third_party_threat",
 };
 
 static_assert(risk_category_count <= 32, "categories must fit the 32-bit window of safety_state");
-static_assert(static_cast<std::size_t>(risk_category::privacy_command) + 1 == risk_category_count);
+static_assert(static_cast<std::size_t>(risk_category::third_party_threat) + 1 ==
+              risk_category_count);
 
 } // namespace
 

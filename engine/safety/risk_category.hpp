@@ -38,9 +38,11 @@ enum class risk_category : std::uint8_t {
     third_party_child,     // a child the writer knows is being harmed now
     third_party_abuse,     // an adult the writer knows is being hurt by a partner or family now
     privacy_command,       // "delete my data": a command that works even while paused
+    // Added after the others so the category bits sessions have saved keep their meaning.
+    third_party_threat, // someone the writer knows says they will hurt or kill another person
 };
 
-inline constexpr std::size_t risk_category_count = 25;
+inline constexpr std::size_t risk_category_count = 26;
 
 using risk_bits = std::uint32_t;
 
@@ -56,7 +58,8 @@ std::string_view to_string(risk_category c) noexcept;
 // categories and elder abuse): the only categories a someone_else guard may mark a span as.
 constexpr bool is_about_someone_else(risk_category c) noexcept {
     return c == risk_category::third_party_self_harm || c == risk_category::third_party_child ||
-           c == risk_category::third_party_abuse || c == risk_category::elder_abuse;
+           c == risk_category::third_party_abuse || c == risk_category::elder_abuse ||
+           c == risk_category::third_party_threat;
 }
 
 // Parses a category name; nullopt when the pack names a category that does not exist.

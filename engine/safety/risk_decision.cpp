@@ -21,9 +21,10 @@ constexpr risk_bits weak_cues = bit(c::timing_cue) | bit(c::means_cue) | bit(c::
 constexpr risk_bits ideation = check_cues | self_crisis | bit(c::hopelessness);
 constexpr risk_bits context = ideation | bit(c::distress) | bit(c::method_location);
 // Someone else at risk now. Elder abuse is always about someone else: the person writing is
-// the one who can get help for them.
+// the one who can get help for them. So is a threat someone else made against another person.
 constexpr risk_bits third_party = bit(c::third_party_self_harm) | bit(c::third_party_child) |
-                                  bit(c::third_party_abuse) | bit(c::elder_abuse);
+                                  bit(c::third_party_abuse) | bit(c::elder_abuse) |
+                                  bit(c::third_party_threat);
 // Violence a child reports at home is the child's own danger.
 constexpr risk_bits household_harm = bit(c::domestic_abuse) | bit(c::elder_abuse);
 
@@ -61,6 +62,11 @@ decide(risk_bits now, risk_bits earlier, bool risk_seen, bool informational) noe
         }
         if (has(now, bit(c::third_party_abuse))) {
             return {tier::third_party, concern::third_party_domestic};
+        }
+        // Someone else threatens a person outside their family (a boss, a teacher): advice for
+        // the writer on getting help to that person, never the writer's own harm-to-others path.
+        if (has(now, bit(c::third_party_threat))) {
+            return {tier::third_party, concern::third_party_threat};
         }
         return {tier::third_party, concern::third_party_adult};
     }

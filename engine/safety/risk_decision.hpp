@@ -24,6 +24,7 @@ enum class concern : std::uint8_t {
     third_party_child,     // a child the writer knows is being harmed
     third_party_adult,     // an older or dependent adult being harmed or exploited
     third_party_domestic,  // an adult being hurt by a partner or family member
+    third_party_threat,    // someone the writer knows threatens to hurt another person
 };
 
 enum class tier : std::uint8_t {

@@ -38,6 +38,7 @@ std::string_view crisis_message_id(concern c) {
     case concern::third_party_child:
     case concern::third_party_adult:
     case concern::third_party_domestic:
+    case concern::third_party_threat:
         break;
     }
     return "safety.crisis.help";
@@ -51,6 +52,8 @@ std::string_view third_party_message_id(concern c) {
         return "safety.third_party.child";
     case concern::third_party_domestic:
         return "safety.third_party.domestic";
+    case concern::third_party_threat:
+        return "safety.third_party.threat";
     default:
         break;
     }

@@ -59,8 +59,8 @@ void sqlite_checkpointer::request() {
 }
 
 void sqlite_checkpointer::run(int nice) {
-    // Copying the log is background work; see writer_nice in sqlite_store.cpp for why the store's
-    // threads yield to the network threads. A failure to lower it changes only scheduling.
+    // Copying the log is background work, so it yields to the threads replies wait for (see
+    // checkpointer_nice in sqlite_store.cpp). A failure to lower it changes only scheduling.
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
     std::unique_lock lock(mutex_);
     for (;;) {

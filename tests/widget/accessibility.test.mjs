@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { fast_pacing, launch, open_widget, screenshot, wait_for_bot } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { open_widget, screenshot, wait_for_bot } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
 const axe_source = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 // WCAG 2.0–2.2 A and AA rules plus axe's best practices (landmarks, headings, region).
@@ -15,27 +15,7 @@ const axe_tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
 // WCAG 2.2 SC 2.5.8: targets at least 24 by 24 CSS pixels.
 const min_target_px = 24;
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-async function new_page(viewport) {
-  const page = await browser.context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  return page;
-}
+const live = serve_and_launch();
 
 async function axe_violations(page) {
   // Evaluated through the DevTools protocol: a <script> tag would be refused by the page's CSP.
@@ -60,7 +40,7 @@ async function small_targets(page) {
 }
 
 test('axe finds no violations on the demo page with the widget closed', async () => {
-  const page = await new_page();
+  const page = await live.demo_page();
   await page.locator('heregoes-chat .hg-launcher').waitFor();
   assert.deepEqual(await axe_violations(page), []);
   await screenshot(page, 'demo-closed-desktop');
@@ -68,9 +48,8 @@ test('axe finds no violations on the demo page with the widget closed', async ()
 });
 
 test('axe finds no violations with the widget open mid-conversation and in crisis', async () => {
-  const page = await new_page();
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const first = await start_conversation(page);
   await page.locator('heregoes-chat .hg-choices button').first().click();
   await wait_for_bot(page, first.length);
   assert.deepEqual(await axe_violations(page), []);
@@ -82,9 +61,8 @@ test('axe finds no violations with the widget open mid-conversation and in crisi
 });
 
 test('one announcement channel: the transcript is a log and no other live region holds messages', async () => {
-  const page = await new_page();
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  await start_conversation(page);
   const regions = await page.evaluate(() => {
     const root = document.querySelector('heregoes-chat').shadowRoot;
     return [...root.querySelectorAll('[role=log], [role=status], [role=alert], [aria-live]')].map((n) => ({
@@ -98,7 +76,7 @@ test('one announcement channel: the transcript is a log and no other live region
 });
 
 test('a keyboard-only walk: open, answer, type, close with Escape and land back on the launcher', async () => {
-  const page = await new_page();
+  const page = await live.demo_page();
   await page.locator('heregoes-chat .hg-launcher').waitFor();
   const active = () =>
     page.evaluate(() => {
@@ -133,17 +111,15 @@ test('a keyboard-only walk: open, answer, type, close with Escape and land back 
 });
 
 test('every target in the open widget is at least 24 by 24 CSS pixels', async () => {
-  const page = await new_page();
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  await start_conversation(page);
   assert.deepEqual(await small_targets(page), []);
   await page.close();
 });
 
 test('at 320 px the panel fills the screen without sideways scrolling and passes axe', async () => {
-  const page = await new_page({ width: 320, height: 640 });
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page({ viewport: { width: 320, height: 640 } });
+  await start_conversation(page);
   const box = await page.locator('heregoes-chat .hg-panel').boundingBox();
   assert.equal(Math.round(box.width), 320);
   assert.equal(Math.round(box.x), 0);
@@ -164,12 +140,8 @@ test('at 320 px the panel fills the screen without sideways scrolling and passes
 });
 
 test('at 200% zoom (a 1280 px window seen as 640 px) everything is reachable', async () => {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 640, height: 400 });
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page({ viewport: { width: 640, height: 400 } });
+  await start_conversation(page);
   for (const name of ['Exit this page quickly', 'Close chat', 'Get help now', 'Send']) {
     const box = await page.getByRole('button', { name }).boundingBox();
     assert.ok(box && box.y >= 0 && box.y + box.height <= 400 && box.x >= 0 && box.x + box.width <= 640, name);
@@ -181,14 +153,14 @@ test('at 200% zoom (a 1280 px window seen as 640 px) everything is reachable', a
 });
 
 test('a right-to-left locale mirrors the widget', async () => {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await page.addInitScript(() => {
     window.heregoes = function () {
       (window.heregoes.q = window.heregoes.q || []).push(arguments);
     };
     window.heregoes('set', { locale: 'ar', pace: 0.1 });
   });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   await open_widget(page);
   assert.equal(await page.locator('heregoes-chat').getAttribute('dir'), 'rtl');
   const box = await page.locator('heregoes-chat .hg-panel').boundingBox();

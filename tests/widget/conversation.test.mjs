@@ -3,33 +3,14 @@
 // now", and the opener card's copy and print.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { assert_unique, fast_pacing, launch, open_widget, screenshot, shown_seqs, wait_for_bot } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { assert_unique, fast_pacing, open_widget, screenshot, wait_for_bot } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-async function fresh_page() {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  return page;
-}
+const live = serve_and_launch();
 
 test('the launcher is a named button that opens the panel, says it is expanded and moves focus in', async () => {
-  const page = await fresh_page();
+  const page = await live.demo_page();
   const launcher = page.getByRole('button', { name: /open chat with riverside counselling/i });
   assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
   await launcher.click();
@@ -42,9 +23,8 @@ test('the launcher is a named button that opens the panel, says it is expanded a
 });
 
 test('a quick reply is sent, stays readable as the answer, and the bot answers once per seq', async () => {
-  const page = await fresh_page();
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const first = await start_conversation(page);
   const choice = page.locator('heregoes-chat .hg-choices button').first();
   const group_label = await page.locator('heregoes-chat .hg-choices').getAttribute('aria-label');
   assert.ok(group_label, 'the quick replies are a labelled group');
@@ -60,9 +40,8 @@ test('a quick reply is sent, stays readable as the answer, and the bot answers o
 });
 
 test('typed text is sent with Enter, and Shift+Enter adds a line instead of sending', async () => {
-  const page = await fresh_page();
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const first = await start_conversation(page);
   const input = page.getByLabel('Type a message');
   assert.equal(await input.evaluate((n) => getComputedStyle(n).fontSize), '16px');
   await input.fill('what happens');
@@ -80,10 +59,10 @@ test('typed text is sent with Enter, and Shift+Enter adds a line instead of send
 });
 
 test('bot messages are paced behind a typing indicator that holds still under reduced motion', async () => {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await fast_pacing(page, 1);
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   await open_widget(page);
   const typing = page.locator('heregoes-chat .hg-typing');
   await typing.waitFor({ state: 'visible' });
@@ -95,9 +74,8 @@ test('bot messages are paced behind a typing indicator that holds still under re
 });
 
 test('"Get help now" brings crisis messages marked by icon, heading and border, not colour alone', async () => {
-  const page = await fresh_page();
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  await start_conversation(page);
   await page.getByRole('button', { name: 'Get help now' }).click();
   const crisis = page.locator('heregoes-chat .hg-msg--crisis').first();
   await crisis.waitFor();
@@ -112,10 +90,9 @@ test('"Get help now" brings crisis messages marked by icon, heading and border, 
 });
 
 test('nothing of the conversation reaches the document title', async () => {
-  const page = await fresh_page();
+  const page = await live.demo_page();
   const title = await page.title();
-  await open_widget(page);
-  const before_typing = await wait_for_bot(page, 0);
+  const before_typing = await start_conversation(page);
   await page.getByLabel('Type a message').fill('a private thought');
   await page.getByLabel('Type a message').press('Enter');
   await wait_for_bot(page, before_typing.length);
@@ -125,12 +102,12 @@ test('nothing of the conversation reaches the document title', async () => {
 
 test('the locale comes from the page language, or from the locale setting when given', async () => {
   const first_start = async (setup) => {
-    const page = await browser.context.newPage();
+    const page = await live.browser.context.newPage();
     await page.addInitScript(setup);
     const sent = new Promise((resolve) =>
       page.on('websocket', (ws) => ws.on('framesent', (f) => resolve(JSON.parse(f.payload)))),
     );
-    await page.goto(server.url + '/');
+    await page.goto(live.server.url + '/');
     await open_widget(page);
     const frame = await sent;
     await page.close();

@@ -5,26 +5,14 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { launch, open_widget, wait_for_bot } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { wait_for_bot } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  // A page answered through route.fulfill has no loopback address space of its own, so Chromium's
-  // Local Network Access checks would block its loopback WebSocket; the real page is served by
-  // the loopback server and never meets them.
-  browser = await launch(['--disable-features=LocalNetworkAccessChecks']);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+// A page answered through route.fulfill has no loopback address space of its own, so Chromium's
+// Local Network Access checks would block its loopback WebSocket; the real page is served by the
+// loopback server and never meets them.
+const live = serve_and_launch(['--disable-features=LocalNetworkAccessChecks']);
 
 function sha256(text) {
   return `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
@@ -38,7 +26,7 @@ function inline_hashes(html) {
 }
 
 async function page_with_csp(make_policy, rewrite = (html) => html) {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   const violations = [];
   await page.exposeFunction('report_violation', (v) => violations.push(v));
   await page.addInitScript(() => {
@@ -50,7 +38,7 @@ async function page_with_csp(make_policy, rewrite = (html) => html) {
     };
     window.heregoes('set', { pace: 0.1 });
   });
-  await page.route(server.url + '/', async (route) => {
+  await page.route(live.server.url + '/', async (route) => {
     const response = await route.fetch();
     const html = rewrite(await response.text());
     await route.fulfill({
@@ -59,7 +47,7 @@ async function page_with_csp(make_policy, rewrite = (html) => html) {
       headers: { ...response.headers(), 'content-security-policy': make_policy(inline_hashes(html)) },
     });
   });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   return { page, violations };
 }
 
@@ -69,8 +57,7 @@ test('the widget works under a CSP without unsafe-inline or unsafe-eval', async 
       `default-src 'none'; script-src 'self' ${scripts.join(' ')}; style-src 'self' ${styles.join(' ')}; ` +
       `connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
   );
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const first = await start_conversation(page);
   await page.locator('heregoes-chat .hg-choices button').first().click();
   await wait_for_bot(page, first.length);
   const styled = await page.locator('heregoes-chat .hg-launcher').evaluate((n) => getComputedStyle(n).borderRadius);
@@ -87,8 +74,7 @@ test('a nonce on the script tag lets the widget load under a nonce-only policy',
       `img-src 'self'; base-uri 'none'`,
     (html) => html.replaceAll('<script', `<script nonce="${nonce}"`).replaceAll('<style>', `<style nonce="${nonce}">`),
   );
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  await start_conversation(page);
   const styled = await page.locator('heregoes-chat .hg-launcher').evaluate((n) => getComputedStyle(n).borderRadius);
   assert.notEqual(styled, '0px', 'the stylesheet loaded with the nonce');
   assert.deepEqual(violations.filter((v) => !v.includes('favicon')), []);

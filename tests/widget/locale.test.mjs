@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { heregoes_server, repo_root } from './harness/server.mjs';
-import { launch, open_widget, status_text, wait_for_bot, wait_until } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { repo_root } from './harness/server.mjs';
+import { status_text, wait_for_bot, wait_until } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
 // The first thing the dialog says in each locale, read from its strings files so the test follows them.
 function first_line(locale) {
@@ -17,25 +18,13 @@ function first_line(locale) {
   return JSON.parse(fs.readFileSync(file, 'utf8')).strings['welcome.hello'].text;
 }
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  // A page answered through route.fulfill has no loopback address space of its own, so Chromium's
-  // Local Network Access checks would block its loopback WebSocket (as in csp.test.mjs).
-  browser = await launch(['--disable-features=LocalNetworkAccessChecks']);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+// A page answered through route.fulfill has no loopback address space of its own, so Chromium's
+// Local Network Access checks would block its loopback WebSocket (as in csp.test.mjs).
+const live = serve_and_launch(['--disable-features=LocalNetworkAccessChecks']);
 
 // Opens the demo page with its HTML passed through `rewrite`, after the queued calls `calls`.
 async function page_with(rewrite, calls = []) {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await page.addInitScript((queued) => {
     window.heregoes = function () {
       (window.heregoes.q = window.heregoes.q || []).push(arguments);
@@ -43,14 +32,14 @@ async function page_with(rewrite, calls = []) {
     window.heregoes('set', { pace: 0.1 });
     for (const args of queued) window.heregoes(...args);
   }, calls);
-  await page.route(server.url + '/', async (route) => {
+  await page.route(live.server.url + '/', async (route) => {
     const response = await route.fetch();
     const html = await response.text();
     const changed = rewrite(html);
     assert.notEqual(changed, html, 'the rewrite found what it changes');
     await route.fulfill({ response, body: changed });
   });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   return page;
 }
 
@@ -95,8 +84,7 @@ test('a page in Spanish gets Spanish labels, status lines and the Spanish dialog
 test('data-locale="es" on the script tag picks Spanish on an English page, and site strings still win', async () => {
   const page = await page_with(script_locale('es'), [['strings', { send: 'Mandar' }]]);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  await start_conversation(page);
   assert.equal(await first_bot_text(page), first_line('es'));
   assert.equal((await page.locator('heregoes-chat .hg-send').textContent()).trim(), 'Mandar');
   assert.equal((await page.locator('heregoes-chat .hg-help').textContent()).trim(), 'Pedir ayuda ahora');
@@ -106,8 +94,7 @@ test('data-locale="es" on the script tag picks Spanish on an English page, and s
 
 test('a locale without a catalogue falls back to English labels and the default dialog', async () => {
   const page = await page_with(script_locale('fr'));
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  await start_conversation(page);
   await wait_until(
     page,
     () => document.querySelector('heregoes-chat').shadowRoot.querySelector('.hg-status').textContent === 'Connected.',

@@ -3,31 +3,19 @@
 // (menu → try an opening line → a worry → put it together → use the example).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { fast_pacing, launch, open_widget, screenshot, wait_for_bot } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { fast_pacing, screenshot, wait_for_bot } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
 // The quick replies on the way to the card, in order, as the English strings label them.
 const path_to_card = [/opening line/i, /trust/i, /put it together/i, /example/i];
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  browser = await launch();
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const live = serve_and_launch([], ({ browser, server }) =>
+  browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url }),
+);
 
 async function walk_to_card(page) {
-  await open_widget(page);
-  let seqs = await wait_for_bot(page, 0);
+  let seqs = await start_conversation(page);
   for (const label of path_to_card) {
     await page.locator('heregoes-chat .hg-choices button', { hasText: label }).first().click();
     seqs = await wait_for_bot(page, seqs.length);
@@ -38,9 +26,7 @@ async function walk_to_card(page) {
 }
 
 test('the opener card is copied to the clipboard with its Copy button', async () => {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
+  const page = await live.demo_page();
   const card = await walk_to_card(page);
   assert.equal((await card.locator('.hg-card-heading').textContent()).trim(), 'Your opening line');
   const line = (await card.locator('.hg-text').textContent()).trim();
@@ -53,7 +39,7 @@ test('the opener card is copied to the clipboard with its Copy button', async ()
 });
 
 test('printing shows the opener card alone', async () => {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await fast_pacing(page);
   await page.addInitScript(() => {
     // Headless printing has no dialog; record the call and fire the events a real print would.
@@ -62,7 +48,7 @@ test('printing shows the opener card alone', async () => {
       window.dispatchEvent(new Event('beforeprint'));
     };
   });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   const card = await walk_to_card(page);
   await card.getByRole('button', { name: 'Print' }).click();
   assert.ok(await page.evaluate(() => window.__printed));

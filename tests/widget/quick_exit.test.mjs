@@ -4,38 +4,25 @@
 // machine.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { fast_pacing, launch, open_widget, wait_for_bot } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { fast_pacing } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
 const exit_url = 'https://www.bbc.co.uk/weather';
 const before_url = 'https://example.org/before';
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const live = serve_and_launch();
 
 // A page whose history is [before_url, demo page], with the widget open mid-conversation and
 // the neutral sites answered locally.
 async function page_in_conversation() {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await page.route(exit_url, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>weather' }));
   await page.route(before_url, (route) => route.fulfill({ contentType: 'text/html', body: '<title>Before</title>before' }));
   await fast_pacing(page);
   await page.goto(before_url);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  await page.goto(live.server.url + '/');
+  await start_conversation(page);
   assert.ok(await page.evaluate(() => sessionStorage.getItem('heregoes.v1')));
   return page;
 }
@@ -47,7 +34,7 @@ async function assert_left_cleanly(page) {
   await page.goBack();
   assert.equal(page.url(), before_url);
   // Same tab, same origin again: the widget's storage is gone.
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('heregoes.v1')), null);
   assert.equal(await page.locator('heregoes-chat .hg-panel').isVisible(), false, 'the chat does not reopen');
 }
@@ -103,7 +90,7 @@ test('another key between Shift presses resets the count', async () => {
   await page.keyboard.press('a');
   await page.keyboard.press('Shift');
   await page.waitForTimeout(300);
-  assert.equal(page.url(), server.url + '/');
+  assert.equal(page.url(), live.server.url + '/');
   assert.ok(await page.evaluate(() => sessionStorage.getItem('heregoes.v1')));
   await page.close();
 });

@@ -3,40 +3,25 @@
 // message is on screen exactly once, and the person can carry on.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { heregoes_server } from './harness/server.mjs';
-import { assert_unique, fast_pacing, launch, open_widget, screenshot, shown_seqs, status_text, wait_for_bot, wait_until } from './harness/browser.mjs';
+import { test } from 'node:test';
+import { assert_unique, fast_pacing, screenshot, shown_seqs, status_text, wait_for_bot, wait_until } from './harness/browser.mjs';
+import { serve_and_launch, start_conversation } from './harness/demo_suite.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = new heregoes_server();
-  await server.start();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
+const live = serve_and_launch();
 
 async function stored(page) {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('heregoes.v1') || 'null'));
 }
 
 test('the token and last seq are kept in sessionStorage only, never in cookies or localStorage', async () => {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  const seqs = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const seqs = await start_conversation(page);
   const entry = await stored(page);
   assert.equal(typeof entry.token, 'string');
   assert.ok(entry.token.length > 0);
   assert.equal(entry.last_seq, Math.max(...seqs));
   assert.equal(await page.evaluate(() => localStorage.length), 0);
-  assert.deepEqual(await browser.context.cookies(server.url), []);
+  assert.deepEqual(await live.browser.context.cookies(live.server.url), []);
   const raw = await page.evaluate(() => sessionStorage.getItem('heregoes.v1'));
   const texts = await page.locator('heregoes-chat .hg-msg--bot .hg-text').allTextContents();
   for (const text of texts) assert.ok(!raw.includes(text), 'no conversation text in storage');
@@ -44,16 +29,15 @@ test('the token and last seq are kept in sessionStorage only, never in cookies o
 });
 
 test('a site that opts in to local storage gets the entry in localStorage instead', async () => {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await page.addInitScript(() => {
     window.heregoes = function () {
       (window.heregoes.q = window.heregoes.q || []).push(arguments);
     };
     window.heregoes('set', { storage: 'local', pace: 0 });
   });
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  await page.goto(live.server.url + '/');
+  await start_conversation(page);
   const where = await page.evaluate(() => ({
     local: JSON.parse(localStorage.getItem('heregoes.v1') || 'null'),
     session: sessionStorage.getItem('heregoes.v1'),
@@ -65,11 +49,8 @@ test('a site that opts in to local storage gets the entry in localStorage instea
 });
 
 test('after a reload the conversation is back, each message once, and it carries on', async () => {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const first = await start_conversation(page);
   await page.locator('heregoes-chat .hg-choices button').first().click();
   const before_reload = await wait_for_bot(page, first.length);
   const token = (await stored(page)).token;
@@ -89,19 +70,16 @@ test('after a reload the conversation is back, each message once, and it carries
 });
 
 test('a server restart mid-conversation is reconnected to and the conversation carries on', async () => {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  const first = await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  const first = await start_conversation(page);
   const token = (await stored(page)).token;
 
-  await server.stop();
+  await live.server.stop();
   const status = page.locator('heregoes-chat .hg-status');
   await wait_until(page, () => /lost/i.test(document.querySelector('heregoes-chat').shadowRoot.querySelector('.hg-status').textContent), null, 'the lost-connection status');
   assert.equal(await status.getAttribute('role'), 'status');
   await screenshot(page, 'demo-reconnecting');
-  await server.start();
+  await live.server.start();
   await wait_until(page, () => /connected again/i.test(document.querySelector('heregoes-chat').shadowRoot.querySelector('.hg-status').textContent), null, 'the reconnected status');
   assert.equal((await stored(page)).token, token, 'the same session after the restart');
   assert.deepEqual(await shown_seqs(page), first, 'nothing shown twice after reconnecting');
@@ -114,7 +92,7 @@ test('a server restart mid-conversation is reconnected to and the conversation c
 });
 
 test('an unknown token starts a fresh conversation', async () => {
-  const page = await browser.context.newPage();
+  const page = await live.browser.context.newPage();
   await fast_pacing(page);
   await page.addInitScript(() => {
     if (!sessionStorage.getItem('seeded')) {
@@ -122,7 +100,7 @@ test('an unknown token starts a fresh conversation', async () => {
       sessionStorage.setItem('heregoes.v1', JSON.stringify({ token: 'no-such-token', last_seq: 5, open: true }));
     }
   });
-  await page.goto(server.url + '/');
+  await page.goto(live.server.url + '/');
   await page.locator('heregoes-chat .hg-panel').waitFor({ state: 'visible' });
   const seqs = await wait_for_bot(page, 0);
   assert.equal(seqs[0], 1, 'a new session counts from 1');
@@ -132,11 +110,8 @@ test('an unknown token starts a fresh conversation', async () => {
 });
 
 test('"Clear chat" erases the conversation and starts a new one', async () => {
-  const page = await browser.context.newPage();
-  await fast_pacing(page);
-  await page.goto(server.url + '/');
-  await open_widget(page);
-  await wait_for_bot(page, 0);
+  const page = await live.demo_page();
+  await start_conversation(page);
   const token = (await stored(page)).token;
   await page.getByRole('button', { name: 'Clear chat' }).click();
   await wait_until(page, () => /cleared/.test(document.querySelector('heregoes-chat').shadowRoot.querySelector('.hg-status').textContent), null, 'the cleared status');

@@ -1,11 +1,12 @@
 // Tests of how the safety data files are read (engine/safety/data_file.hpp, through
-// parse_resources, parse_messages and their load_ forms): a syntax error, nesting past the limit
-// and a duplicate key in either file are refused with an error naming file:line:column, and a
-// wrong envelope names its JSON pointer.
+// parse_resources, parse_messages, pattern_pack::parse and their load_ forms): a syntax error,
+// nesting past the limit and a duplicate key in any of them are refused with an error naming
+// file:line:column, and a wrong envelope names its JSON pointer.
 
 #include "engine/safety/crisis_resources.hpp"
 #include "engine/safety/data_file.hpp"
 #include "engine/safety/message_catalog.hpp"
+#include "engine/safety/pattern_pack.hpp"
 #include "tests/engine/safety/test_data.hpp"
 
 #include <gtest/gtest.h>
@@ -123,6 +124,44 @@ TEST(data_file, a_messages_file_over_the_size_limit_is_refused) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, "too_large");
     EXPECT_EQ(r.error().message, "the safety messages file is larger than 256 KiB");
+}
+
+TEST(data_file, a_syntax_error_in_a_pattern_pack_names_file_line_and_column) {
+    const auto r = pattern_pack::parse(missing_comma, "patterns/xx.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "json_syntax");
+    EXPECT_EQ(r.error().where, "patterns/xx.json:2:11");
+}
+
+TEST(data_file, a_pattern_pack_nested_too_deep_is_refused_at_the_bracket) {
+    const auto r = pattern_pack::parse(nested_too_deep(), "patterns/xx.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "json_too_deep");
+    EXPECT_EQ(r.error().where, "patterns/xx.json:1:" + std::to_string(30 + max_data_file_depth));
+}
+
+TEST(data_file, a_pattern_list_given_twice_is_refused_rather_than_one_silently_dropped) {
+    const auto r = pattern_pack::parse("{\"schema_version\": 1,\n \"categories\": "
+                                       "{\"self_harm\": [\"cut\"], \"self_harm\": []}}",
+                                       "patterns/xx.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "duplicate_key");
+    EXPECT_EQ(r.error().where, "patterns/xx.json:2:39");
+}
+
+TEST(data_file, a_pattern_pack_with_a_wrong_schema_version_names_its_json_pointer) {
+    const auto r = pattern_pack::parse(R"({"schema_version": 2})", "patterns/xx.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "bad_pack");
+    EXPECT_EQ(r.error().where, "patterns/xx.json#/schema_version");
+}
+
+TEST(data_file, a_pattern_pack_over_the_size_limit_is_refused) {
+    const temp_file file(std::string(max_pack_file_bytes + 1, ' '));
+    const auto r = pattern_pack::load_file(file.path());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, "too_large");
+    EXPECT_EQ(r.error().message, "the pattern pack is larger than 1 MiB");
 }
 
 TEST(data_file, a_missing_file_is_an_io_error_naming_it) {

@@ -28,6 +28,23 @@ protected:
 
     std::string last_id() const { return out_.empty() ? std::string() : out_.back().id; }
 
+    // Checks a third-party answer: one message `id` that ends the gate's turn with no replies of
+    // its own (the dialog offers its choices under it), the US emergency number before the crisis
+    // line, and no pause.
+    void expect_third_party_advice(std::string_view id) const {
+        ASSERT_EQ(out_.size(), 1u);
+        const bot_message& m = out_.back();
+        EXPECT_EQ(m.id, id);
+        EXPECT_TRUE(m.await);
+        EXPECT_TRUE(m.choices.empty()) << "the dialog offers its own choices under the advice";
+        const auto emergency = m.text.find("911");
+        const auto lifeline = m.text.find("988");
+        ASSERT_NE(emergency, std::string::npos);
+        ASSERT_NE(lifeline, std::string::npos);
+        EXPECT_LT(emergency, lifeline);
+        EXPECT_EQ(state_.current, safety_state::mode::idle);
+    }
+
     std::shared_ptr<const screening_gate> gate_;
     safety_state state_;
     std::vector<bot_message> out_;
@@ -256,17 +273,7 @@ TEST_F(gate_flow, elder_abuse_gets_adult_safeguarding_advice_and_the_dialog_carr
 
 TEST_F(gate_flow, a_friend_at_risk_tonight_gets_the_emergency_number_first_and_no_pause) {
     EXPECT_EQ(text("my friend says she'll kill herself tonight"), gate_result::answered);
-    ASSERT_EQ(out_.size(), 1u);
-    const bot_message& m = out_.back();
-    EXPECT_EQ(m.id, "safety.third_party.self_harm");
-    EXPECT_TRUE(m.await);
-    EXPECT_TRUE(m.choices.empty()) << "the dialog offers its own choices under the advice";
-    const auto emergency = m.text.find("911");
-    const auto lifeline = m.text.find("988");
-    ASSERT_NE(emergency, std::string::npos);
-    ASSERT_NE(lifeline, std::string::npos);
-    EXPECT_LT(emergency, lifeline);
-    EXPECT_EQ(state_.current, safety_state::mode::idle);
+    expect_third_party_advice("safety.third_party.self_harm");
     EXPECT_EQ(text("What happens in the first session?"), gate_result::pass);
 }
 
@@ -280,6 +287,44 @@ TEST_F(gate_flow, a_friend_hurt_by_a_partner_gets_the_domestic_abuse_helpline) {
     EXPECT_EQ(text("my friend's boyfriend hits her and she won't leave"), gate_result::answered);
     EXPECT_EQ(last_id(), "safety.third_party.domestic");
     EXPECT_NE(out_.back().text.find("National Domestic Violence Hotline"), std::string::npos);
+}
+
+TEST_F(gate_flow, a_threat_someone_else_made_gets_advice_for_the_writer_and_no_pause) {
+    EXPECT_EQ(text("my brother says he is going to kill his boss"), gate_result::answered);
+    expect_third_party_advice("safety.third_party.threat");
+    EXPECT_NE(out_.back().text.find("police"), std::string::npos);
+    EXPECT_FALSE(state_.risk_seen);
+}
+
+TEST_F(gate_flow, someone_elses_wish_to_hurt_a_person_gets_the_threat_advice) {
+    EXPECT_EQ(text("my brother wants to kill his boss"), gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.threat");
+}
+
+TEST_F(gate_flow, the_writers_own_threat_still_gets_the_harm_to_others_crisis) {
+    EXPECT_EQ(text("I'm going to kill my boss"), gate_result::took_over);
+    EXPECT_EQ(last_id(), "safety.crisis.others");
+    EXPECT_EQ(state_.current, safety_state::mode::paused);
+}
+
+TEST_F(gate_flow, an_idiom_about_the_writer_never_gets_the_threat_advice) {
+    for (const auto& [locale, idiom] :
+         {std::pair{"en", "my boss is going to kill me if I'm late"},
+          std::pair{"en", "my mum will kill me"},
+          std::pair{"en", "my mum is going to kill me when she sees this"},
+          std::pair{"es", "mi jefe me va a matar si llego tarde"},
+          std::pair{"es", "mi madre me va a matar"}}) {
+        state_ = {};
+        text(idiom, locale);
+        EXPECT_NE(last_id(), "safety.third_party.threat") << idiom;
+    }
+}
+
+TEST_F(gate_flow, spanish_threat_advice_is_in_spanish) {
+    EXPECT_EQ(text("mi hermano quiere matar a su jefe", "es"), gate_result::answered);
+    EXPECT_EQ(last_id(), "safety.third_party.threat");
+    EXPECT_NE(out_.back().text.find("Gracias"), std::string::npos);
+    EXPECT_NE(out_.back().text.find("policía"), std::string::npos);
 }
 
 TEST_F(gate_flow, someone_elses_past_risk_keeps_the_gentle_note) {

@@ -133,6 +133,17 @@ TEST_F(pause_commands, someone_else_at_risk_gets_advice_and_the_dialog_keeps_its
     EXPECT_EQ(again, offered);
 }
 
+TEST_F(pause_commands, someone_elses_threat_gets_advice_and_the_dialog_keeps_its_place) {
+    start();
+    const auto state = session_.state;
+    ASSERT_EQ(type("my brother says he is going to kill his boss"), dialog::turn_status::ok);
+    EXPECT_EQ(last_id(), "safety.third_party.threat");
+    EXPECT_FALSE(said("safety.crisis.others"));
+    EXPECT_EQ(session_.state, state);
+    EXPECT_EQ(session_.safety.current, safety_state::mode::idle);
+    EXPECT_FALSE(out_.messages.back().choices.empty());
+}
+
 // Every way of asking to erase that the safety pack knows must also be one the dialog's forget
 // route knows, or the pause would end without the data being erased.
 TEST_F(pause_commands, every_privacy_command_the_gate_lets_through_erases_the_session) {

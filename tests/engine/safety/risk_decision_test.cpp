@@ -83,6 +83,24 @@ TEST(risk_decision, someone_else_at_risk_gets_advice_without_a_takeover) {
     EXPECT_EQ(elder.concern, concern::third_party_adult);
 }
 
+TEST(risk_decision, a_threat_someone_else_made_gets_advice_without_a_takeover) {
+    const auto d = decide(bit(c::third_party_threat), 0, false, false);
+    EXPECT_EQ(d.tier, tier::third_party);
+    EXPECT_EQ(d.concern, concern::third_party_threat);
+}
+
+TEST(risk_decision, the_writers_own_threat_outranks_one_someone_else_made) {
+    const auto d = decide(bit(c::third_party_threat) | bit(c::harm_to_others), 0, false, false);
+    EXPECT_EQ(d.tier, tier::crisis);
+    EXPECT_EQ(d.concern, concern::others);
+}
+
+TEST(risk_decision, a_threat_against_a_partner_or_family_keeps_the_domestic_advice) {
+    EXPECT_EQ(
+        decide(bit(c::third_party_threat) | bit(c::third_party_abuse), 0, false, false).concern,
+        concern::third_party_domestic);
+}
+
 TEST(risk_decision, the_writers_own_risk_outranks_someone_elses) {
     EXPECT_EQ(
         decide(bit(c::third_party_self_harm) | bit(c::passive_ideation), 0, false, false).tier,

@@ -172,7 +172,8 @@ TEST(safe_messaging,
                 for (const std::string_view id : {"safety.third_party.self_harm",
                                                   "safety.third_party.child",
                                                   "safety.third_party.adult",
-                                                  "safety.third_party.domestic"}) {
+                                                  "safety.third_party.domestic",
+                                                  "safety.third_party.threat"}) {
                     const bot_message& m = catalog->get(id);
                     for (const auto& p : banned_in(banned, locale, m.text)) {
                         ADD_FAILURE() << region.region << "/" << locale << " " << id << ": \"" << p

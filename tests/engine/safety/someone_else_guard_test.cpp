@@ -70,6 +70,19 @@ TEST(someone_else_guard, a_pattern_can_name_the_mask_word_to_catch_the_writer_jo
     EXPECT_NE(r.bits & bit(risk_category::passive_ideation), 0U);
 }
 
+TEST(someone_else_guard, a_threat_someone_else_made_is_theirs_and_not_the_writers) {
+    const std::string text =
+        R"({"schema_version":1,"locale":"xx",)"
+        R"("answers":{"yes":["yes"],"no":["no"]},)"
+        R"("guards":{"someone_else":{"third_party_threat":["\\bmy brother wants to kill his boss\\b"]}},)"
+        R"("categories":{"harm_to_others":["\\bwants? to kill (?:my|his) boss\\b"]}})";
+    const auto pack = pattern_pack::parse(text, "xx.json");
+    ASSERT_TRUE(pack) << pack.error().to_string();
+    EXPECT_EQ(screen(**pack, "my brother wants to kill his boss").bits,
+              bit(risk_category::third_party_threat));
+    EXPECT_EQ(screen(**pack, "I want to kill my boss").bits, bit(risk_category::harm_to_others));
+}
+
 TEST(someone_else_guard, a_pack_without_someone_else_guards_still_loads_and_screens) {
     const std::string text = R"({"schema_version":1,"locale":"xx",)"
                              R"("answers":{"yes":["yes"],"no":["no"]},"guards":{},)"

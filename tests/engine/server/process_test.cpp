@@ -126,16 +126,6 @@ fs::path fresh_dir(const std::string& name) {
     return dir;
 }
 
-std::vector<json> bots_of(const std::vector<json>& frames) {
-    std::vector<json> out;
-    for (const auto& f : frames) {
-        if (f["type"] == "bot") {
-            out.push_back(f);
-        }
-    }
-    return out;
-}
-
 TEST(server_process, resume_after_kill_9_and_restart_on_the_same_file) {
     const auto dir = fresh_dir("kill9");
     std::string token;

@@ -53,15 +53,24 @@ std::optional<int> server_end_of(const net::ip::tcp::endpoint& client, std::uint
     return std::nullopt;
 }
 
-std::vector<json> bots_of(const std::vector<json>& frames) {
-    std::vector<json> out;
-    for (const auto& f : frames) {
-        if (f["type"] == "bot") {
-            out.push_back(f);
-        }
-    }
-    return out;
+// The error code a new connection gets when it starts with `token`, or "" when the session
+// resumes: how a test sees whether the session behind a token is still kept.
+std::string error_starting_with(std::uint16_t port, const std::string& token) {
+    ws_client again(port);
+    again.send(json{{"type", "start"}, {"token", token}});
+    return error_code_of(again.read_turn());
 }
+
+// A plain TCP connection to the server, for requests written by hand; its reads time out.
+struct raw_connection {
+    explicit raw_connection(std::uint16_t port) {
+        socket.connect({net::ip::make_address("127.0.0.1"), port});
+        set_read_timeout(socket, read_timeout_seconds);
+    }
+
+    net::io_context ioc;
+    net::ip::tcp::socket socket{ioc};
+};
 
 TEST(server_session, start_sends_session_then_the_first_turn) {
     test_server s;
@@ -214,9 +223,7 @@ TEST(server_session, forget_erases_and_closes) {
         EXPECT_FALSE(c.read().has_value());
         EXPECT_EQ(c.close_code(), websocket::close_code::normal);
     }
-    ws_client again(s.port());
-    again.send(json{{"type", "start"}, {"token", token}});
-    EXPECT_EQ(error_code_of(again.read_turn()), "bad_token");
+    EXPECT_EQ(error_starting_with(s.port(), token), "bad_token");
 }
 
 TEST(server_session, typed_delete_my_data_erases_and_closes) {
@@ -237,9 +244,7 @@ TEST(server_session, typed_delete_my_data_erases_and_closes) {
         EXPECT_EQ(frames.back()["type"], "forgotten");
         EXPECT_FALSE(c.read().has_value());
     }
-    ws_client again(s.port());
-    again.send(json{{"type", "start"}, {"token", token}});
-    EXPECT_EQ(error_code_of(again.read_turn()), "bad_token");
+    EXPECT_EQ(error_starting_with(s.port(), token), "bad_token");
 }
 
 TEST(server_session, restart_begins_the_dialog_again) {
@@ -506,20 +511,17 @@ TEST(server_limits, slowloris_is_dropped_and_others_are_served) {
     config.handshake_timeout_ms = 300;
     test_server s(config);
     ASSERT_TRUE(s.ok());
-    net::io_context ioc;
-    net::ip::tcp::socket slow(ioc);
-    slow.connect({net::ip::make_address("127.0.0.1"), s.port()});
-    set_read_timeout(slow, read_timeout_seconds);
-    net::write(slow, net::buffer(std::string("GET /ws HTTP/1.1\r\nHost: x\r\n")));
+    raw_connection slow(s.port());
+    net::write(slow.socket, net::buffer(std::string("GET /ws HTTP/1.1\r\nHost: x\r\n")));
     // Meanwhile a normal client is served.
     ws_client c(s.port());
     EXPECT_EQ(c.start().at(0)["type"], "session");
     // The slow one trickles another header line, then is cut off at the deadline.
-    net::write(slow, net::buffer(std::string("X-Slow: 1\r\n")));
+    net::write(slow.socket, net::buffer(std::string("X-Slow: 1\r\n")));
     char byte = 0;
     beast::error_code ec;
     const auto started = std::chrono::steady_clock::now();
-    slow.read_some(net::buffer(&byte, 1), ec);
+    slow.socket.read_some(net::buffer(&byte, 1), ec);
     EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
     EXPECT_LT(std::chrono::steady_clock::now() - started,
               std::chrono::seconds(read_timeout_seconds));
@@ -608,17 +610,14 @@ TEST(server_http, health_ready_and_metrics) {
 TEST(server_http, a_request_arriving_in_pieces_is_answered) {
     test_server s;
     ASSERT_TRUE(s.ok());
-    net::io_context ioc;
-    net::ip::tcp::socket socket(ioc);
-    socket.connect({net::ip::make_address("127.0.0.1"), s.port()});
-    set_read_timeout(socket, read_timeout_seconds);
+    raw_connection raw(s.port());
     // The server reads the first piece, finds the request incomplete and waits for the rest.
-    net::write(socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHo")));
+    net::write(raw.socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHo")));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    net::write(socket, net::buffer(std::string("st: 127.0.0.1\r\n\r\n")));
+    net::write(raw.socket, net::buffer(std::string("st: 127.0.0.1\r\n\r\n")));
     beast::flat_buffer buffer;
     http::response<http::string_body> response;
-    http::read(socket, buffer, response);
+    http::read(raw.socket, buffer, response);
     EXPECT_EQ(response.result_int(), 200u);
     EXPECT_EQ(response.body(), "ok\n");
 }
@@ -626,17 +625,14 @@ TEST(server_http, a_request_arriving_in_pieces_is_answered) {
 TEST(server_http, keep_alive_answers_each_request_on_one_connection) {
     test_server s;
     ASSERT_TRUE(s.ok());
-    net::io_context ioc;
-    net::ip::tcp::socket socket(ioc);
-    socket.connect({net::ip::make_address("127.0.0.1"), s.port()});
-    set_read_timeout(socket, read_timeout_seconds);
+    raw_connection raw(s.port());
     beast::flat_buffer buffer;
     for (const char* target : {"/healthz", "/readyz", "/healthz"}) {
         http::request<http::empty_body> request{http::verb::get, target, 11};
         request.set(http::field::host, "127.0.0.1");
-        http::write(socket, request);
+        http::write(raw.socket, request);
         http::response<http::string_body> response;
-        http::read(socket, buffer, response);
+        http::read(raw.socket, buffer, response);
         EXPECT_EQ(response.result_int(), 200u) << target;
         EXPECT_TRUE(response.keep_alive()) << target;
     }

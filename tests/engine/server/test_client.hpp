@@ -219,4 +219,15 @@ inline std::string error_code_of(const std::vector<json>& frames) {
     return "";
 }
 
+// The frames of type "bot" among `frames`, in the order they came.
+inline std::vector<json> bots_of(const std::vector<json>& frames) {
+    std::vector<json> out;
+    for (const auto& f : frames) {
+        if (f["type"] == "bot") {
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
 } // namespace heregoes::server::testing

@@ -2,6 +2,7 @@
 // refills, across threads, and in a forked child; requests up to the pool's size are served.
 
 #include "engine/store/nonce_source.hpp"
+#include "tests/engine/store/forked_child.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace heregoes::store {
 namespace {
+
+using testing::drawn_in_forked_child;
 
 using nonce = std::array<std::uint8_t, 12>;
 
@@ -55,25 +55,10 @@ TEST(nonce_source, threads_draw_different_nonces) {
 
 TEST(nonce_source, a_forked_child_does_not_repeat_the_parents_next_nonce) {
     next_nonce(); // the pool is now filled in this thread
-    int pipe_fds[2];
-    ASSERT_EQ(pipe(pipe_fds), 0);
-    pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        nonce n{};
-        bool ok = fill_random(n.data(), n.size());
-        ssize_t written = write(pipe_fds[1], n.data(), n.size());
-        _exit(ok && written == static_cast<ssize_t>(n.size()) ? 0 : 1);
-    }
-    nonce from_child{};
-    ASSERT_EQ(read(pipe_fds[0], from_child.data(), from_child.size()),
-              static_cast<ssize_t>(from_child.size()));
-    int status = 0;
-    waitpid(child, &status, 0);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    EXPECT_NE(next_nonce(), from_child);
+    const auto from_child =
+        drawn_in_forked_child(nonce{}, [](nonce& n) { return fill_random(n.data(), n.size()); });
+    ASSERT_TRUE(from_child) << from_child.error().to_string();
+    EXPECT_NE(next_nonce(), *from_child);
 }
 
 TEST(nonce_source, a_request_as_large_as_the_pool_is_served_after_a_partial_use) {

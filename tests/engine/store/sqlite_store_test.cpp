@@ -19,9 +19,11 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -281,6 +283,85 @@ TEST_F(sqlite_store_file, the_log_is_checkpointed_in_the_background_while_open) 
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_GE(std::filesystem::file_size(path_), before + 4'000'000);
+}
+
+// Past the log's hard limit the writer copies the rest of the log itself. SQLite refuses that
+// while another checkpoint holds the log (normally the background pass; here a child process
+// holding the same lock byte), and the writer must then try again at a later batch: reporting a
+// failure on every batch, or waiting, would be wrong. Every save still commits.
+TEST_F(sqlite_store_file, a_catch_up_that_meets_another_checkpoint_is_tried_again_later) {
+    std::mutex errors_mutex;
+    std::vector<std::string> errors;
+    sqlite_options options;
+    options.path = path_;
+    options.on_error = [&](const error& e) {
+        std::lock_guard lock(errors_mutex);
+        errors.push_back(e.to_string());
+    };
+    auto store = open_sqlite_store(options);
+    ASSERT_TRUE(store) << store.error().to_string();
+    ASSERT_EQ(save_now(**store, write_of(key_of(1), 0, "first")), write_status::ok);
+
+    // SQLite's Unix VFS keeps the WAL locks as fcntl locks on single bytes of the -shm file, from
+    // byte 120; the checkpoint lock is the second. fcntl locks never conflict within one process,
+    // so a child holds it.
+    constexpr off_t checkpoint_lock_byte = 120 + 1;
+    int to_child[2];
+    int from_child[2];
+    ASSERT_EQ(::pipe(to_child), 0);
+    ASSERT_EQ(::pipe(from_child), 0);
+    const std::string shm_path = path_.string() + "-shm";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        const int fd = ::open(shm_path.c_str(), O_RDWR);
+        struct flock lock {};
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        lock.l_start = checkpoint_lock_byte;
+        lock.l_len = 1;
+        const char held = fd >= 0 && ::fcntl(fd, F_SETLK, &lock) == 0 ? 'y' : 'n';
+        char release = 0;
+        const bool told = ::write(from_child[1], &held, 1) == 1;
+        const bool released = ::read(to_child[0], &release, 1) == 1;
+        ::_exit(told && released ? 0 : 1);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    char held = 0;
+    ASSERT_EQ(::read(from_child[0], &held, 1), 1);
+    ASSERT_EQ(held, 'y') << "the child could not take the checkpoint lock";
+
+    // Each 16 KiB state takes at least four pages of log, so this passes the limit.
+    const std::string state(16 * 1024, 's');
+    constexpr int saves = checkpoint_hard_limit_frames / 3;
+    std::atomic<int> committed{0};
+    for (int i = 0; i < saves; ++i) {
+        (*store)->save(write_of(key_of(static_cast<std::uint32_t>(100 + i)), 0, state),
+                       [&](write_status s) { committed += s == write_status::ok ? 1 : 0; });
+    }
+    (*store)->flush();
+    const auto log_bytes = std::filesystem::file_size(path_.string() + "-wal");
+    // The writer looks at the log's length before each batch; these come one batch each.
+    constexpr int later_saves = 3;
+    for (int i = 0; i < later_saves; ++i) {
+        const auto key = key_of(static_cast<std::uint32_t>(100 + saves + i));
+        committed += save_now(**store, write_of(key, 0, "later")) == write_status::ok ? 1 : 0;
+    }
+
+    const char release = 'r';
+    EXPECT_EQ(::write(to_child[1], &release, 1), 1);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ::close(to_child[1]);
+    ::close(from_child[0]);
+
+    EXPECT_GE(log_bytes, static_cast<std::uintmax_t>(checkpoint_hard_limit_frames) * 4096)
+        << "the log never reached the hard limit, so the catch-up was not tried";
+    EXPECT_EQ(committed.load(), saves + later_saves);
+    std::lock_guard lock(errors_mutex);
+    EXPECT_TRUE(errors.empty()) << errors.size()
+                                << " errors reported, the first: " << errors.front();
 }
 
 // What a person typed, sealed as the server seals it, never appears in the store's files; the

@@ -4,6 +4,7 @@
 
 #include "engine/store/nonce_source.hpp"
 #include "engine/store/token.hpp"
+#include "tests/engine/store/forked_child.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +12,10 @@
 #include <array>
 #include <set>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace heregoes::store {
 namespace {
+
+using testing::drawn_in_forked_child;
 
 TEST(token, new_tokens_are_43_base64url_characters) {
     auto token = new_token();
@@ -76,25 +76,16 @@ TEST(token, a_token_shares_no_bytes_with_the_nonces_drawn_around_it) {
 
 TEST(token, a_forked_child_does_not_repeat_the_parents_next_token) {
     ASSERT_TRUE(new_token()); // this thread's random pool now holds bytes the child inherits
-    int pipe_fds[2];
-    ASSERT_EQ(pipe(pipe_fds), 0);
-    const pid_t child = fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        auto token = new_token();
-        const bool ok = token && write(pipe_fds[1], token->data(), token->size()) ==
-                                     static_cast<ssize_t>(token->size());
-        _exit(ok ? 0 : 1);
-    }
-    std::string from_child(token_chars, '\0');
-    ASSERT_EQ(read(pipe_fds[0], from_child.data(), from_child.size()),
-              static_cast<ssize_t>(from_child.size()));
-    int status = 0;
-    waitpid(child, &status, 0);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    EXPECT_NE(*new_token(), from_child);
+    const auto from_child =
+        drawn_in_forked_child(std::string(token_chars, '\0'), [](std::string& out) {
+            auto token = new_token();
+            if (token) {
+                out = *token;
+            }
+            return token.has_value();
+        });
+    ASSERT_TRUE(from_child) << from_child.error().to_string();
+    EXPECT_NE(*new_token(), *from_child);
 }
 
 TEST(token, hash_is_sha256_of_the_token_text) {
