@@ -1160,6 +1160,17 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     bool in_transaction = run(begin_);
     bool deleted_anything = false;
     bool wants_checkpoint = false;
+    // On some errors (a full disk, an I/O error) SQLite rolls the whole transaction back itself.
+    // Nothing may run after that: a SAVEPOINT would start a new transaction and its RELEASE commit
+    // the later saves one by one, while the batch, failing at COMMIT, reported them all failed. A
+    // session would then hold a version its connection never learned of, and every later turn of
+    // it would conflict. Everything in the batch is reported failed instead, as it truly is.
+    const auto transaction_lost = [&] {
+        if (in_transaction && sqlite3_get_autocommit(w) != 0) {
+            in_transaction = false;
+        }
+        return !in_transaction;
+    };
 
     for (std::size_t i = 0; i < batch.size(); ++i) {
         auto& request = batch[i];
@@ -1171,6 +1182,11 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
             auto status = apply_save(save->write);
             if (!status) {
                 report(status.error());
+            }
+            if (transaction_lost()) {
+                continue;
+            }
+            if (!status) {
                 run(rollback_to_);
             } else {
                 results[i] = *status;
@@ -1182,6 +1198,9 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
                 continue;
             }
             bool ok = apply_erase(erase->key);
+            if (transaction_lost()) {
+                continue;
+            }
             if (!ok) {
                 run(rollback_to_);
             }
@@ -1197,6 +1216,11 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
             auto erased = apply_purge(purge->cutoff_unix, purge->transcript_cutoff_unix);
             if (!erased) {
                 report(erased.error());
+            }
+            if (transaction_lost()) {
+                continue;
+            }
+            if (!erased) {
                 run(rollback_to_);
             } else {
                 results[i] = *erased;
@@ -1209,9 +1233,9 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     }
 
     bool committed = false;
-    if (in_transaction) {
+    if (!transaction_lost()) {
         committed = run(commit_);
-        if (!committed) {
+        if (!committed && sqlite3_get_autocommit(w) == 0) {
             run(rollback_);
         }
     }

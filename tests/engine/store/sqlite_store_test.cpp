@@ -24,6 +24,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -362,6 +363,76 @@ TEST_F(sqlite_store_file, a_catch_up_that_meets_another_checkpoint_is_tried_agai
     std::lock_guard lock(errors_mutex);
     EXPECT_TRUE(errors.empty()) << errors.size()
                                 << " errors reported, the first: " << errors.front();
+}
+
+// When a write to the log fails (a full disk; here a file-size limit), SQLite rolls the batch's
+// transaction back by itself. The writer must then run nothing more of it (a SAVEPOINT would
+// start a new transaction, a ROLLBACK fails), and what it reported must match the file: a save
+// reported failed is absent, so its session can save again, and one reported committed is there.
+TEST_F(sqlite_store_file, after_a_failed_log_write_what_was_reported_matches_the_file) {
+    // The file-size limit is per process, so the store runs in a child; its exit code says what
+    // went wrong.
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN); // a write past the limit then fails with EFBIG
+        std::vector<std::string> errors;
+        std::mutex errors_mutex;
+        sqlite_options options;
+        options.path = path_;
+        options.on_error = [&](const error& e) {
+            std::lock_guard lock(errors_mutex);
+            errors.push_back(e.message);
+        };
+        auto store = open_sqlite_store(options);
+        if (!store || save_now(**store, write_of(key_of(1), 0, "first")) != write_status::ok) {
+            ::_exit(10);
+        }
+        constexpr int saves = 24;
+        const std::string state(1024 * 1024, 's');
+        rlimit limit{};
+        ::getrlimit(RLIMIT_FSIZE, &limit);
+        const rlimit low{4 * 1024 * 1024, limit.rlim_max};
+        ::setrlimit(RLIMIT_FSIZE, &low);
+        std::vector<std::atomic<int>> reported(saves); // 1 committed, 2 failed
+        for (int i = 0; i < saves; ++i) {
+            (*store)->save(
+                write_of(key_of(static_cast<std::uint32_t>(100 + i)), 0, state),
+                [&reported, i](write_status s) { reported[i] = s == write_status::ok ? 1 : 2; });
+        }
+        (*store)->flush();
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        {
+            std::lock_guard lock(errors_mutex);
+            if (errors.empty()) {
+                ::_exit(11); // nothing failed, so the test did not test anything
+            }
+            for (const auto& e : errors) {
+                if (e.find("no such savepoint") != std::string::npos ||
+                    e.find("no transaction is active") != std::string::npos) {
+                    ::_exit(12); // a statement ran after the transaction was gone
+                }
+            }
+        }
+        for (int i = 0; i < saves; ++i) {
+            const auto key = key_of(static_cast<std::uint32_t>(100 + i));
+            const auto again = save_now(**store, write_of(key, 0, "again"));
+            if (reported[i] == 2 && again != write_status::ok) {
+                ::_exit(13); // reported failed, yet the session is in the file
+            }
+            if (reported[i] == 1 && again != write_status::conflict) {
+                ::_exit(14); // reported committed, yet the session is not in the file
+            }
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0)
+        << "10: the store did not open; 11: no write failed; 12: a statement ran after SQLite had "
+           "rolled the transaction back; 13: a save reported failed was in the file; 14: a save "
+           "reported committed was not";
 }
 
 // What a person typed, sealed as the server seals it, never appears in the store's files; the
