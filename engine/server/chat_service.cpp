@@ -10,6 +10,7 @@
 #include "engine/dialog/session_codec.hpp"
 #include "engine/dialog/turn.hpp"
 #include "engine/dialog/versioning.hpp"
+#include "engine/store/replay_pack.hpp"
 #include "engine/store/token.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -87,15 +88,11 @@ expected<sealed_turn> seal_turn(const server_config& config,
         out.write.sealed_transcript.push_back(std::move(*line));
     }
     out.frames.reserve(messages.size());
-    out.write.frames.reserve(messages.size());
+    std::size_t packed = 0;
     for (const auto& m : messages) {
         std::string frame;
         web::append_bot_frame(frame, m);
-        auto sealed = pass.seal(store::seal_purpose::frame, frame);
-        if (!sealed) {
-            return sealed.error();
-        }
-        out.write.frames.push_back(store::sealed_frame{m.seq, std::move(*sealed)});
+        packed += store::record_header_bytes + frame.size();
         if (config.transcripts) {
             auto line = pass.seal(store::seal_purpose::transcript, transcript_line("bot", m.text));
             if (!line) {
@@ -105,6 +102,21 @@ expected<sealed_turn> seal_turn(const server_config& config,
         }
         out.frames.push_back(std::move(frame));
     }
+    if (messages.empty()) {
+        return out;
+    }
+    // The turn's frames are kept for replay as one blob: one seal, however many frames.
+    std::string pack;
+    pack.reserve(packed);
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        store::append_record(pack, messages[i].seq, out.frames[i]);
+    }
+    auto sealed = pass.seal(store::seal_purpose::turn_frames, pack);
+    if (!sealed) {
+        return sealed.error();
+    }
+    out.write.frames =
+        store::turn_frames{messages.front().seq, messages.back().seq, std::move(*sealed)};
     return out;
 }
 
@@ -345,7 +357,7 @@ void chat_service::resume(const web::client_frame& frame,
                         key,
                         last_seq,
                         [this, &conv, executor, done = std::move(done), live = std::move(live)](
-                            expected<std::vector<store::sealed_frame>> kept) mutable {
+                            expected<store::kept_replay> kept) mutable {
                             run_on(executor,
                                    [this,
                                     &conv,
@@ -369,18 +381,17 @@ void chat_service::resume(const web::client_frame& frame,
                                                                   live.dialog->id(),
                                                                   live.dialog->version(),
                                                                   live.state.locale});
-                                       for (const auto& f : *kept) {
-                                           auto plain = live.sealer.open(store::seal_purpose::frame,
-                                                                         f.sealed);
-                                           if (!plain) {
-                                               ctx_.log.write(log_level::warn, "frame_unreadable");
-                                               done(error_reply(protocol_error::internal));
-                                               return;
-                                           }
-                                           r.frames.push_back(std::move(*plain));
+                                       if (auto opened =
+                                               store::open_replay(live.sealer, *kept, r.frames);
+                                           !opened) {
+                                           ctx_.log.write(log_level::warn,
+                                                          "frame_unreadable",
+                                                          {{"code", opened.error().code}});
+                                           done(error_reply(protocol_error::internal));
+                                           return;
                                        }
                                        ctx_.stats.frames_replayed.fetch_add(
-                                           kept->size(), std::memory_order_relaxed);
+                                           r.frames.size() - 1, std::memory_order_relaxed);
                                        ctx_.stats.sessions_resumed.fetch_add(
                                            1, std::memory_order_relaxed);
                                        conv.set(std::move(live));

@@ -8,6 +8,7 @@
 
 #include "engine/store/store_limits.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace heregoes::store {
@@ -101,7 +102,7 @@ void memory_store::save(session_write write, std::function<void(write_status)> d
             if (it != sessions_.end()) {
                 status = write_status::conflict;
             } else {
-                it = sessions_.emplace(write.key, entry{}).first;
+                it = sessions_.try_emplace(write.key).first;
             }
         } else if (it == sessions_.end() || it->second.session.version != write.expected_version) {
             status = write_status::conflict;
@@ -111,11 +112,15 @@ void memory_store::save(session_write write, std::function<void(write_status)> d
             e.session.version = write.expected_version + 1;
             e.session.sealed_state = std::move(write.sealed_state);
             e.session.touched_unix = write.now_unix;
-            for (auto& frame : write.frames) {
-                e.frames[frame.seq] = std::move(frame.sealed);
-            }
-            while (e.frames.size() > max_frames_kept) {
-                e.frames.erase(e.frames.begin());
+            if (write.frames) {
+                e.replay.push_back(sealed_replay{
+                    replay_form::turn, write.frames->last_seq, std::move(write.frames->sealed)});
+                // As the SQLite store does: drop the turns wholly older than the newest
+                // max_frames_kept frames; frames_after cuts a turn that straddles the edge.
+                const std::uint32_t behind = replay_window_after(write.frames->last_seq);
+                while (e.replay.front().last_seq <= behind) {
+                    e.replay.pop_front();
+                }
             }
             for (auto& line : write.sealed_transcript) {
                 e.transcript.push_back(transcript_line{std::move(line), write.now_unix});
@@ -142,19 +147,24 @@ void memory_store::load(session_key key,
 
 void memory_store::frames_after(session_key key,
                                 std::uint32_t after,
-                                std::function<void(expected<std::vector<sealed_frame>>)> done) {
-    std::vector<sealed_frame> frames;
+                                std::function<void(expected<kept_replay>)> done) {
+    kept_replay kept;
+    kept.after = after;
     {
         std::lock_guard lock(data_mutex_);
-        if (auto it = sessions_.find(key); it != sessions_.end()) {
-            for (auto f = it->second.frames.upper_bound(after); f != it->second.frames.end(); ++f) {
-                frames.push_back(sealed_frame{f->first, f->second});
-            }
+        if (auto it = sessions_.find(key); it != sessions_.end() && !it->second.replay.empty()) {
+            const auto& replay = it->second.replay;
+            kept.after = std::max(after, replay_window_after(replay.back().last_seq));
+            auto from =
+                std::partition_point(replay.begin(), replay.end(), [&kept](const sealed_replay& r) {
+                    return r.last_seq <= kept.after;
+                });
+            kept.sealed.assign(from, replay.end());
         }
     }
     post(completion{
-        {}, write_status::ok, [done = std::move(done), frames = std::move(frames)]() mutable {
-            done(expected<std::vector<sealed_frame>>(std::move(frames)));
+        {}, write_status::ok, [done = std::move(done), kept = std::move(kept)]() mutable {
+            done(expected<kept_replay>(std::move(kept)));
         }});
 }
 

@@ -49,7 +49,7 @@ public:
               std::function<void(expected<std::optional<stored_session>>)> done) override;
     void frames_after(session_key key,
                       std::uint32_t after,
-                      std::function<void(expected<std::vector<sealed_frame>>)> done) override;
+                      std::function<void(expected<kept_replay>)> done) override;
     void erase(session_key key, std::function<void(bool)> done) override;
     void purge(std::int64_t cutoff_unix,
                std::int64_t transcript_cutoff_unix,
@@ -69,7 +69,7 @@ private:
     };
     struct entry {
         stored_session session;
-        std::map<std::uint32_t, std::string> frames; // seq -> sealed
+        std::deque<sealed_replay> replay; // one sealed blob per turn, oldest first
         std::deque<transcript_line> transcript;
     };
 

@@ -6,7 +6,10 @@
 // <purpose>"), and seal with AES-256-GCM under a fresh random 96-bit nonce. A sealed blob is
 //     version (1 byte) | nonce (12) | ciphertext | tag (16)
 // with the version byte and the session key as associated data, so a blob moved to another session,
-// or to another purpose, fails to open. The server derives a `session_sealer` once per session.
+// or to another purpose, fails to open. Turn frames are the one purpose without a key of its own:
+// they seal under the frame key with a purpose byte added to the associated data, which keeps the
+// two apart just as well and spares every session start and resume a fourth key derivation. The
+// server derives a `session_sealer` once per session.
 
 #include "engine/core/expected.hpp"
 #include "engine/store/session_store.hpp"
@@ -21,11 +24,15 @@ struct evp_cipher_ctx_st; // OpenSSL's EVP_CIPHER_CTX
 
 namespace heregoes::store {
 
-// What a sealed blob holds; each purpose has its own key, so blobs of one cannot pass for another.
+// What a sealed blob holds; each purpose has its own key (or, for turn frames, its own associated
+// data), so blobs of one cannot pass for another. turn_frames' value is sealed into its blobs:
+// add purposes at the end, never renumber.
 enum class seal_purpose : std::uint8_t {
-    state,      // the encoded session
-    frame,      // a bot message kept for replay
-    transcript, // a line of an opted-in transcript
+    state,       // the encoded session
+    frame,       // a bot message kept for replay on its own (rows written before turns were
+                 // sealed whole; now only opened)
+    transcript,  // a line of an opted-in transcript
+    turn_frames, // a turn's bot messages kept for replay, packed together (replay_pack.hpp)
 };
 
 // The format version written as the first byte; bump it with any change to the layout or KDF.
@@ -68,16 +75,17 @@ public:
     // a wrong session or purpose and plain garbage all give error "unsealable", never a crash.
     expected<std::string> open(seal_purpose purpose, std::string_view sealed) const;
 
-    static constexpr std::size_t purpose_count = 3;
+    static constexpr std::size_t purpose_count = 4;
 
 private:
     friend class sealing_pass;
     static constexpr std::size_t key_bytes = 32; // AES-256
+    static constexpr std::size_t key_count = 3;  // turn frames share the frame key
 
     session_sealer() = default;
 
     session_key key_{};
-    std::array<std::array<std::uint8_t, key_bytes>, purpose_count> keys_{};
+    std::array<std::array<std::uint8_t, key_bytes>, key_count> keys_{};
 };
 
 // Seals several blobs of one session in a row: a turn's state, its frames and any transcript lines.

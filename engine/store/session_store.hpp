@@ -23,10 +23,36 @@ namespace heregoes::store {
 // SHA-256 of a session token: the only form of the token the server keeps.
 using session_key = std::array<std::uint8_t, 32>;
 
-// One bot message frame kept for replay after a reconnect, sealed.
-struct sealed_frame {
-    std::uint32_t seq = 0;
+// One turn's bot frames kept for replay after a reconnect: the frames first_seq..last_seq, packed
+// with their seqs (replay_pack.hpp) and sealed as one blob (seal_purpose::turn_frames). One seal
+// per turn rather than one per frame: most of a seal's cost is OpenSSL's per-call overhead.
+struct turn_frames {
+    std::uint32_t first_seq = 0;
+    std::uint32_t last_seq = 0;
     std::string sealed;
+};
+
+// How a piece of kept replay was sealed.
+enum class replay_form : std::uint8_t {
+    frame = 0, // one frame sealed alone (seal_purpose::frame): replay rows written before schema 4
+               // of the SQLite store hold their frames this way, and stay readable
+    turn = 1,  // a turn's frames sealed together (turn_frames): everything written now
+};
+
+// One sealed piece of kept replay, as frames_after returns it; open_replay (replay_pack.hpp)
+// opens it with the session's keys.
+struct sealed_replay {
+    replay_form form = replay_form::turn;
+    std::uint32_t last_seq = 0; // the seq of its frame (form frame) or of its turn's last frame
+    std::string sealed;
+};
+
+// What frames_after finds, oldest first. A turn's blob holds the whole turn, so the oldest one
+// may also hold frames the caller is not owed: only frames with seq greater than `after` are
+// replayed.
+struct kept_replay {
+    std::uint32_t after = 0;
+    std::vector<sealed_replay> sealed;
 };
 
 // One turn's worth of changes, applied atomically.
@@ -34,7 +60,7 @@ struct session_write {
     session_key key{};
     std::uint64_t expected_version = 0; // 0 creates the session; otherwise the version it replaces
     std::string sealed_state;           // the encoded session, sealed
-    std::vector<sealed_frame> frames;   // this turn's bot frames, appended for replay
+    std::optional<turn_frames> frames;  // this turn's bot frames, appended for replay (if any)
     std::vector<std::string> sealed_transcript; // person's and bot's lines, only when opted in
     std::int64_t now_unix = 0;                  // last activity, for the idle TTL
 };
@@ -62,10 +88,12 @@ public:
     virtual void load(session_key key,
                       std::function<void(expected<std::optional<stored_session>>)> done) = 0;
 
-    // Fetches the replay frames with seq greater than `after`, in order.
+    // Fetches the kept replay holding the frames with seq greater than `after`, oldest first.
+    // The result's `after` is at least the one asked for: it also leaves out every frame but the
+    // newest max_frames_kept (store_limits.hpp), which a stored turn may still hold.
     virtual void frames_after(session_key key,
                               std::uint32_t after,
-                              std::function<void(expected<std::vector<sealed_frame>>)> done) = 0;
+                              std::function<void(expected<kept_replay>)> done) = 0;
 
     // Erases everything kept for a session: state, frames, transcript. `done(true)` once durable.
     virtual void erase(session_key key, std::function<void(bool)> done) = 0;

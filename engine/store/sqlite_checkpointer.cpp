@@ -9,13 +9,24 @@
 
 namespace heregoes::store {
 
-expected<std::unique_ptr<sqlite_checkpointer>> sqlite_checkpointer::start(
-    const std::string& path, int nice, std::function<void(const error&)> on_error) {
+error checkpoint_failed(const std::string& path, const std::string& why) {
+    return fail("store_failed",
+                "copying the write-ahead log into the database file failed: " + why +
+                    ". Nothing committed is lost: it stays in " + path +
+                    "-wal, which grows until a copy succeeds. Check the disk that holds the store "
+                    "(free space, the kernel log); the store tries again as the log grows",
+                path);
+}
+
+expected<std::unique_ptr<sqlite_checkpointer>>
+sqlite_checkpointer::start(const std::string& path,
+                           int nice,
+                           std::function<void(const error&)> on_error,
+                           const char* vfs) {
     std::unique_ptr<sqlite_checkpointer> c(new sqlite_checkpointer());
     c->path_ = path;
     c->on_error_ = std::move(on_error);
-    if (sqlite3_open_v2(
-            path.c_str(), &c->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+    if (sqlite3_open_v2(path.c_str(), &c->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, vfs) !=
         SQLITE_OK) {
         std::string why = c->db_ != nullptr ? sqlite3_errmsg(c->db_) : "out of memory";
         sqlite3_close_v2(c->db_);
@@ -73,11 +84,10 @@ void sqlite_checkpointer::run(int nice) {
         const int rc =
             sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         // SQLITE_BUSY only means another checkpoint (the writer's, after an erase) was running.
+        // Any other failure is reported once per pass; passes come only as the log grows (one
+        // per checkpoint_after_frames), so a failing disk is not retried in a loop.
         if (rc != SQLITE_OK && rc != SQLITE_BUSY && on_error_) {
-            on_error_(fail("store_failed",
-                           std::string("checkpointing the write-ahead log failed: ") +
-                               sqlite3_errmsg(db_),
-                           path_));
+            on_error_(checkpoint_failed(path_, sqlite3_errmsg(db_)));
         }
         lock.lock();
     }

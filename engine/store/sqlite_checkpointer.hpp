@@ -33,11 +33,21 @@ inline constexpr int checkpoint_after_frames = 1000;
 // about 32 MB of log on disk at most, for a short writer stall every 8,000 pages written.
 inline constexpr int checkpoint_hard_limit_frames = 8000;
 
+// The error for a checkpoint SQLite could not finish (`why` is SQLite's message): it says that
+// nothing committed is lost and what to check. A failed checkpoint, an fsync of the database file
+// among them, leaves SQLite's mark of how far the log was copied where it was, so every committed
+// page stays in the log, readers keep reading it there, and the next checkpoint copies it again.
+error checkpoint_failed(const std::string& path, const std::string& why);
+
 class sqlite_checkpointer {
 public:
-    // Opens a connection of its own to `path` and starts the thread. `on_error` gets failures.
+    // Opens a connection of its own to `path`, through the VFS named `vfs` (null: the default),
+    // and starts the thread. `on_error` gets failures.
     static expected<std::unique_ptr<sqlite_checkpointer>>
-    start(const std::string& path, int nice, std::function<void(const error&)> on_error);
+    start(const std::string& path,
+          int nice,
+          std::function<void(const error&)> on_error,
+          const char* vfs = nullptr);
 
     // Stops the thread (a pass under way finishes first) and closes the connection.
     ~sqlite_checkpointer();

@@ -207,7 +207,16 @@ constexpr const char* migrations[] = {
     "  SELECT id, last_seq, prev, frames FROM replay ORDER BY id;"
     "DROP TABLE replay;"
     "ALTER TABLE replay_v3 RENAME TO replay;",
+    // 4: a turn's frames sealed as one blob. Until now a row's `frames` held a pack of frames
+    // sealed one by one; now it holds one sealed blob whose plaintext is the pack of the turn's
+    // frames (replay_pack.hpp): one seal per turn instead of one per frame. The store cannot seal
+    // the old rows again (it never holds a token), so they stay as they are, and `form` says
+    // which a row is: 0 (replay_form::frame) for every row written before, 1 (replay_form::turn)
+    // for every row written from now on. A column with a constant default rewrites no row.
+    "ALTER TABLE replay ADD COLUMN form INTEGER NOT NULL DEFAULT 0;",
 };
+static_assert(static_cast<int>(replay_form::frame) == 0 && static_cast<int>(replay_form::turn) == 1,
+              "migration 4 and every stored row use these numbers");
 static_assert(std::size(migrations) == sqlite_schema_version,
               "every schema version needs its migration");
 
@@ -242,11 +251,8 @@ bool copy_frames_to_replay(sqlite3* db) {
             head = 0;
         }
         const auto seq = rows.integer(1);
-        std::vector<sealed_frame> one(1);
-        one[0].seq = static_cast<std::uint32_t>(seq);
-        one[0].sealed = rows.blob(2);
         pack.clear();
-        pack_frames(one, pack);
+        append_record(pack, static_cast<std::uint32_t>(seq), rows.blob(2));
         {
             statement_use add(insert);
             add.bind(1, seq);
@@ -276,6 +282,36 @@ constexpr std::uint32_t trim_stride_frames = max_frames_kept / 2;
 // How many replay rows a chain walk follows at most. Every row holds at least one frame, so a
 // walk over the window never needs more; the bound keeps a damaged chain (a loop) from spinning.
 constexpr std::size_t max_chain_rows = max_frames_kept + trim_stride_frames + 1;
+
+// One replay row as a chain walk reads it.
+struct replay_row {
+    std::int64_t form = 0; // a replay_form, as stored
+    std::uint32_t last_seq = 0;
+    std::string frames;
+};
+
+// Adds a replay row to `kept`: a turn's blob as it is; a row written before schema 4, whose pack
+// holds frames sealed one by one, as its frames after kept.after.
+expected<void> add_replay_row(replay_row& row, kept_replay& kept) {
+    if (row.form == static_cast<std::int64_t>(replay_form::turn)) {
+        kept.sealed.push_back(
+            sealed_replay{replay_form::turn, row.last_seq, std::move(row.frames)});
+        return {};
+    }
+    if (row.form != static_cast<std::int64_t>(replay_form::frame)) {
+        return fail("replay_corrupt",
+                    "a stored replay row has form " + std::to_string(row.form) +
+                        ", which this build does not know");
+    }
+    std::vector<frame_record> frames;
+    if (auto unpacked = unpack_frames(row.frames, kept.after, frames); !unpacked) {
+        return unpacked.error();
+    }
+    for (auto& f : frames) {
+        kept.sealed.push_back(sealed_replay{replay_form::frame, f.seq, std::move(f.bytes)});
+    }
+    return {};
+}
 
 // A session's `touched` time is rewritten only once it is this many seconds old. Rewriting it on
 // every turn moved its entry in the sessions_by_touched index each time (a B-tree delete and
@@ -333,7 +369,9 @@ constexpr int writer_cache_kib = 16 * 1024;
 // 64 KiB; the journal then became a file for the rest of the batch, and every later save in it
 // wrote its pages there too: 2.5 to 18 pwrite(2) calls per turn in the runs where it happened.
 // At 1 MiB a trim stays in memory, while a purge of many sessions, which can change thousands of
-// pages, still goes to disk rather than into memory.
+// pages, still goes to disk rather than into memory. That move writes the whole first MiB at once,
+// more than SQLite's unix VFS takes in one write (it reported a full disk, so every such purge
+// failed); the writer's VFS splits it (wal_coalescing_vfs.hpp), and only the writer journals.
 constexpr int sub_journal_spill_bytes = 1 << 20;
 
 // Sets process-wide SQLite options before SQLite's first use. sqlite3_config refuses once SQLite is
@@ -388,11 +426,11 @@ public:
 
     // Reader-side queries; run on the reader thread only.
     expected<std::optional<stored_session>> read_session(const session_key& key);
-    expected<std::vector<sealed_frame>> read_frames(const session_key& key, std::uint32_t after);
-    // Collects the packs of `key`'s replay rows holding frames after `after`, newest first.
-    // Call only inside a read transaction on the reader's connection.
+    expected<kept_replay> read_frames(const session_key& key, std::uint32_t after);
+    // Collects `key`'s replay rows holding frames after `after`, newest first, and raises `after`
+    // to the replay window's edge. Call only inside a read transaction on the reader's connection.
     expected<void>
-    read_chain(const session_key& key, std::uint32_t after, std::vector<std::string>& packs);
+    read_chain(const session_key& key, std::uint32_t& after, std::vector<replay_row>& rows);
     expected<std::vector<std::string>> read_transcript(const session_key& key);
 
 private:
@@ -414,14 +452,16 @@ private:
     // before `cutoff`.
     expected<void> trim_replay(std::int64_t from, std::uint32_t cutoff);
     expected<std::size_t> apply_purge(std::int64_t cutoff, std::int64_t transcript_cutoff);
-    // Sets the writer's secure_delete mode ("ON" or "FAST"); a failure is reported.
-    void set_secure_delete(const char* mode);
+    // Sets the writer's secure_delete mode ("ON" or "FAST"); false after reporting a failure.
+    bool set_secure_delete(const char* mode);
     // Runs a checkpoint on the writer's connection; TRUNCATE (the default) also empties the log.
     expected<void> run_checkpoint(int mode = SQLITE_CHECKPOINT_TRUNCATE);
     // Copies what the background passes left, so the log can start over (writer only).
     void catch_up_log();
 
     error sqlite_error(sqlite3* db, const std::string& doing) const;
+    // The VFS named in the options, or null for SQLite's default.
+    const char* base_vfs() const { return options_.vfs.empty() ? nullptr : options_.vfs.c_str(); }
     void report(const error& e) const;
     expected<statement> prepare(sqlite3* db, const char* sql);
 
@@ -435,13 +475,15 @@ private:
         delete_replay_, delete_transcript_, purge_replay_, purge_transcripts_, purge_sessions_,
         purge_old_transcripts_;
 
-    std::string pack_buffer_; // the writer's scratch for one turn's replay pack, reused
     std::chrono::steady_clock::time_point last_commit_end_{}; // writer only
     std::chrono::steady_clock::time_point last_arrival_{};    // under write_mutex_
     // Running average of the gap between queued writes, capped at min_commit_interval.
     std::chrono::nanoseconds arrival_gap_{min_commit_interval}; // under write_mutex_
     int log_frames_ = 0; // frames in the write-ahead log after the last commit (writer only)
     int log_frames_at_request_ = 0; // log_frames_ when a background pass was last asked for
+    // The log length at which the writer next copies the log itself (catch_up_log): the hard
+    // limit, or further on after a catch-up the disk refused.
+    int catch_up_at_frames_ = checkpoint_hard_limit_frames;
     std::unique_ptr<sqlite_checkpointer> checkpointer_;
 
     connection reader_db_;
@@ -469,9 +511,33 @@ private:
     std::thread reader_;
 };
 
+namespace {
+
+// What an operator can do about the error SQLite last reported on `db`, as a clause to append to
+// its message; empty when there is nothing to add.
+std::string what_to_do(sqlite3* db) {
+    switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "; another program holds the store's write lock (only one heregoes server may use "
+               "a store file, and a sqlite3 shell left inside a transaction blocks it too)";
+    case SQLITE_FULL:
+        return "; the disk is full: free space on it";
+    case SQLITE_IOERR:
+        return "; the disk reported an error: check it (the kernel log says more)";
+    case SQLITE_NOMEM:
+        return "; the process ran out of memory";
+    default:
+        return "";
+    }
+}
+
+} // namespace
+
 error sqlite_store::engine::sqlite_error(sqlite3* db, const std::string& doing) const {
     return fail("store_failed",
-                doing + " failed: " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"),
+                doing + " failed: " +
+                    (db != nullptr ? sqlite3_errmsg(db) + what_to_do(db) : "out of memory"),
                 path_text_);
 }
 
@@ -495,10 +561,10 @@ expected<statement> sqlite_store::engine::prepare(sqlite3* db, const char* sql) 
 bool sqlite_store::engine::run(const statement& s) {
     statement_use use(s);
     if (use.step() != SQLITE_DONE) {
-        report(
-            fail("store_failed",
-                 std::string(sqlite3_sql(s.get())) + " failed: " + sqlite3_errmsg(writer_db_.get()),
-                 path_text_));
+        report(fail("store_failed",
+                    std::string(sqlite3_sql(s.get())) + " failed: " +
+                        sqlite3_errmsg(writer_db_.get()) + what_to_do(writer_db_.get()),
+                    path_text_));
         return false;
     }
     return true;
@@ -555,7 +621,7 @@ expected<std::string> pragma_text(sqlite3* db, const char* sql, const std::strin
 expected<void> sqlite_store::engine::open_writer() {
     // The writer alone goes through the coalescing VFS: it is the only connection that writes the
     // log (wal_coalescing_vfs.hpp).
-    auto vfs = wal_coalescing_vfs();
+    auto vfs = wal_coalescing_vfs(base_vfs());
     if (!vfs) {
         return fail(vfs.error().code, vfs.error().message, path_text_);
     }
@@ -662,7 +728,8 @@ expected<void> sqlite_store::engine::open_writer() {
          "?1"},
         {&link_session_, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1"},
 
-        {&insert_replay_, "INSERT INTO replay (last_seq, prev, frames) VALUES (?1, ?2, ?3)"},
+        {&insert_replay_,
+         "INSERT INTO replay (last_seq, prev, frames, form) VALUES (?1, ?2, ?3, ?4)"},
         {&step_replay_, "SELECT last_seq, prev FROM replay WHERE id = ?1"},
         {&delete_replay_row_, "DELETE FROM replay WHERE id = ?1"},
         {&next_transcript_seq_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM transcripts WHERE key = ?1"},
@@ -696,7 +763,7 @@ expected<void> sqlite_store::engine::open_writer() {
 }
 
 expected<void> sqlite_store::engine::open_reader() {
-    auto db = open_connection(path_text_, SQLITE_OPEN_READWRITE, options_);
+    auto db = open_connection(path_text_, SQLITE_OPEN_READWRITE, options_, base_vfs());
     if (!db) {
         return db.error();
     }
@@ -712,7 +779,7 @@ expected<void> sqlite_store::engine::open_reader() {
         {&end_read_, "COMMIT"},
         {&select_session_, "SELECT version, state, touched FROM sessions WHERE key = ?1"},
         {&select_replay_head_, "SELECT replay_head FROM sessions WHERE key = ?1"},
-        {&select_replay_row_, "SELECT last_seq, prev, frames FROM replay WHERE id = ?1"},
+        {&select_replay_row_, "SELECT last_seq, prev, frames, form FROM replay WHERE id = ?1"},
         {&select_transcript_, "SELECT sealed FROM transcripts WHERE key = ?1 ORDER BY seq"},
     };
     for (const auto& s : statements) {
@@ -751,7 +818,10 @@ sqlite_store::engine::open(const sqlite_options& options) {
         return r.error();
     }
     auto checkpointer = sqlite_checkpointer::start(
-        e->path_text_, checkpointer_nice, [raw = e.get()](const error& err) { raw->report(err); });
+        e->path_text_,
+        checkpointer_nice,
+        [raw = e.get()](const error& err) { raw->report(err); },
+        e->base_vfs());
     if (!checkpointer) {
         return checkpointer.error();
     }
@@ -763,6 +833,10 @@ sqlite_store::engine::open(const sqlite_options& options) {
             auto* raw = static_cast<engine*>(self);
             if (frames < raw->log_frames_at_request_) {
                 raw->log_frames_at_request_ = 0; // the log started over
+            }
+            if (frames < raw->log_frames_) {
+                // The log started over, so a catch-up the disk refused is behind it.
+                raw->catch_up_at_frames_ = checkpoint_hard_limit_frames;
             }
             raw->log_frames_ = frames;
             // One pass per checkpoint_after_frames of new log: a pass stops at the log's end as
@@ -968,23 +1042,22 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
         head = find.integer(3); // NULL reads as 0: no replay rows yet
     }
     std::int64_t new_head = head;
-    if (!write.frames.empty()) {
-        const std::uint32_t first_seq = write.frames.front().seq;
-        const std::uint32_t last_seq = write.frames.back().seq;
-        pack_buffer_.clear();
-        pack_frames(write.frames, pack_buffer_);
+    if (write.frames) {
+        const std::uint32_t first_seq = write.frames->first_seq;
+        const std::uint32_t last_seq = write.frames->last_seq;
         {
             statement_use insert(insert_replay_);
             insert.bind(1, static_cast<std::int64_t>(last_seq));
             insert.bind_id(2, head);
-            insert.bind(3, pack_buffer_);
+            insert.bind(3, write.frames->sealed);
+            insert.bind(4, static_cast<std::int64_t>(replay_form::turn));
             if (insert.step() != SQLITE_DONE) {
                 return sqlite_error(w, "storing a turn's replay frames");
             }
         }
         new_head = sqlite3_last_insert_rowid(w);
         // Once every trim_stride_frames, past the window: drop the rows wholly older than it. A row
-        // straddling the edge stays, and read_frames cuts it there.
+        // straddling the edge stays, and open_replay leaves out its frames behind the edge.
         if (last_seq > max_frames_kept &&
             last_seq / trim_stride_frames != (first_seq - 1) / trim_stride_frames) {
             if (auto trimmed = trim_replay(head, last_seq - max_frames_kept); !trimmed) {
@@ -1118,8 +1191,16 @@ void sqlite_store::engine::catch_up_log() {
         return;
     }
     if (rc != SQLITE_OK) {
-        report(sqlite_error(writer_db_.get(), "checkpointing the write-ahead log"));
+        // The disk refused (an fsync of the database file, say). Nothing committed is lost
+        // (checkpoint_failed says why), but trying again at every batch would copy the whole log
+        // and log a line per batch, many times a second under load, each time stalling every
+        // turn queued behind the writer. The writer tries again once the log has grown by
+        // another checkpoint_after_frames.
+        report(checkpoint_failed(path_text_, sqlite3_errmsg(writer_db_.get())));
+        catch_up_at_frames_ = log_frames_ + checkpoint_after_frames;
+        return;
     }
+    catch_up_at_frames_ = checkpoint_hard_limit_frames;
     // The next commit starts the log over and its hook reports the log's true length.
     log_frames_ = 0;
     log_frames_at_request_ = 0;
@@ -1130,32 +1211,39 @@ expected<void> sqlite_store::engine::run_checkpoint(int mode) {
     int checkpointed = 0;
     int rc = sqlite3_wal_checkpoint_v2(writer_db_.get(), nullptr, mode, &log_frames, &checkpointed);
     if (rc != SQLITE_OK) {
-        return sqlite_error(writer_db_.get(), "checkpointing the write-ahead log");
+        return checkpoint_failed(path_text_, sqlite3_errmsg(writer_db_.get()));
     }
     return {};
 }
 
-void sqlite_store::engine::set_secure_delete(const char* mode) {
+bool sqlite_store::engine::set_secure_delete(const char* mode) {
     // A pragma acts when it is prepared, so it cannot be kept as a prepared statement.
     const std::string sql = std::string("PRAGMA secure_delete=") + mode;
     if (sqlite3_exec(writer_db_.get(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
         report(sqlite_error(writer_db_.get(), sql));
+        return false;
     }
+    return true;
 }
 
 void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     sqlite3* w = writer_db_.get();
     // One result per request: a write_status, an erase's bool, a purge's count.
     std::vector<std::variant<write_status, bool, std::size_t>> results(batch.size());
-    if (log_frames_ >= checkpoint_hard_limit_frames) {
+    if (log_frames_ >= catch_up_at_frames_) {
         catch_up_log();
     }
     // Erases and purges zero the pages they free too (see "Privacy" at the top).
     const bool erases = std::any_of(batch.begin(), batch.end(), [](const write_request& r) {
         return std::holds_alternative<erase_request>(r) || std::holds_alternative<purge_request>(r);
     });
-    if (erases) {
-        set_secure_delete("ON");
+    // An erase that could not zero what it frees would leave sealed bytes on the free pages, so
+    // it is refused (reported failed) rather than run; the batch's saves still go ahead.
+    const bool zeroing = erases && set_secure_delete("ON");
+    // A transaction left open by an earlier batch (its ROLLBACK failed) would make this BEGIN
+    // fail, and every batch after it.
+    if (sqlite3_get_autocommit(w) == 0) {
+        run(rollback_);
     }
     bool in_transaction = run(begin_);
     bool deleted_anything = false;
@@ -1165,51 +1253,61 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     // the later saves one by one, while the batch, failing at COMMIT, reported them all failed. A
     // session would then hold a version its connection never learned of, and every later turn of
     // it would conflict. Everything in the batch is reported failed instead, as it truly is.
+    // So this is asked before every statement of the batch, the savepoint statements included:
+    // SQLite rolls back for a failed SAVEPOINT, ROLLBACK TO or RELEASE too (out of memory, say).
     const auto transaction_lost = [&] {
         if (in_transaction && sqlite3_get_autocommit(w) != 0) {
             in_transaction = false;
         }
         return !in_transaction;
     };
+    // Ends one write's savepoint: undone when the write failed, kept otherwise. False when the
+    // batch can go no further: SQLite rolled it back, or a failed write could not be undone (its
+    // ROLLBACK TO failed), when the batch is rolled back whole rather than commit half a write.
+    // A failed RELEASE that keeps the transaction leaves the savepoint open inside it, which
+    // COMMIT releases with the rest, so the write stands.
+    const auto end_write = [&](bool ok) {
+        if (transaction_lost()) {
+            return false;
+        }
+        if (!ok && !run(rollback_to_)) {
+            if (!transaction_lost()) {
+                run(rollback_);
+                in_transaction = false;
+            }
+            return false;
+        }
+        run(release_);
+        return true;
+    };
 
     for (std::size_t i = 0; i < batch.size(); ++i) {
         auto& request = batch[i];
         if (auto* save = std::get_if<save_request>(&request)) {
             results[i] = write_status::failed;
-            if (!in_transaction || !run(savepoint_)) {
+            if (transaction_lost() || !run(savepoint_)) {
                 continue;
             }
             auto status = apply_save(save->write);
             if (!status) {
                 report(status.error());
             }
-            if (transaction_lost()) {
-                continue;
-            }
-            if (!status) {
-                run(rollback_to_);
-            } else {
+            if (end_write(status.has_value()) && status) {
                 results[i] = *status;
             }
-            run(release_);
         } else if (auto* erase = std::get_if<erase_request>(&request)) {
             results[i] = false;
-            if (!in_transaction || !run(savepoint_)) {
+            if (!zeroing || transaction_lost() || !run(savepoint_)) {
                 continue;
             }
-            bool ok = apply_erase(erase->key);
-            if (transaction_lost()) {
-                continue;
+            const bool ok = apply_erase(erase->key);
+            if (end_write(ok)) {
+                results[i] = ok;
+                deleted_anything = deleted_anything || ok;
             }
-            if (!ok) {
-                run(rollback_to_);
-            }
-            run(release_);
-            results[i] = ok;
-            deleted_anything = deleted_anything || ok;
         } else if (auto* purge = std::get_if<purge_request>(&request)) {
             results[i] = std::size_t{0};
-            if (!in_transaction || !run(savepoint_)) {
+            if (!zeroing || transaction_lost() || !run(savepoint_)) {
                 continue;
             }
             const std::int64_t before = sqlite3_total_changes64(w);
@@ -1217,16 +1315,10 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
             if (!erased) {
                 report(erased.error());
             }
-            if (transaction_lost()) {
-                continue;
-            }
-            if (!erased) {
-                run(rollback_to_);
-            } else {
+            if (end_write(erased.has_value()) && erased) {
                 results[i] = *erased;
                 deleted_anything = deleted_anything || sqlite3_total_changes64(w) != before;
             }
-            run(release_);
         } else if (std::holds_alternative<checkpoint_request>(request)) {
             wants_checkpoint = true;
         }
@@ -1249,7 +1341,11 @@ void sqlite_store::engine::apply_batch(std::deque<write_request>& batch) {
     if (committed && (deleted_anything || wants_checkpoint)) {
         checkpointed = run_checkpoint();
         if (!checkpointed && deleted_anything) {
-            report(checkpointed.error());
+            error e = checkpointed.error();
+            e.message += ". Until a later full checkpoint succeeds (the next erase's, or "
+                         "sqlite_store::checkpoint), the log also keeps the sealed bytes of the "
+                         "sessions erased just now";
+            report(e);
         }
     }
 
@@ -1344,8 +1440,8 @@ expected<std::optional<stored_session>> sqlite_store::engine::read_session(const
 }
 
 expected<void> sqlite_store::engine::read_chain(const session_key& key,
-                                                std::uint32_t after,
-                                                std::vector<std::string>& packs) {
+                                                std::uint32_t& after,
+                                                std::vector<replay_row>& rows) {
     std::int64_t row = 0;
     {
         statement_use head(select_replay_head_);
@@ -1357,8 +1453,10 @@ expected<void> sqlite_store::engine::read_chain(const session_key& key,
             return sqlite_error(reader_db_.get(), "loading replay frames");
         }
     }
-    // Newest first along the chain, until a row holds nothing after `after`.
-    while (row != 0 && packs.size() < max_chain_rows) {
+    // Newest first along the chain, until a row holds nothing after `after`. The newest row says
+    // where the replay window starts.
+    bool newest = true;
+    while (row != 0 && rows.size() < max_chain_rows) {
         statement_use step(select_replay_row_);
         step.bind(1, row);
         const int rc = step.step();
@@ -1368,21 +1466,28 @@ expected<void> sqlite_store::engine::read_chain(const session_key& key,
         if (rc != SQLITE_ROW) {
             return sqlite_error(reader_db_.get(), "loading replay frames");
         }
-        if (static_cast<std::uint32_t>(step.integer(0)) <= after) {
+        const auto last_seq = static_cast<std::uint32_t>(step.integer(0));
+        if (newest) {
+            after = std::max(after, replay_window_after(last_seq));
+            newest = false;
+        }
+        if (last_seq <= after) {
             break;
         }
-        packs.push_back(step.blob(2));
+        rows.push_back(replay_row{step.integer(3), last_seq, step.blob(2)});
         row = step.integer(1);
     }
     return {};
 }
 
-expected<std::vector<sealed_frame>> sqlite_store::engine::read_frames(const session_key& key,
-                                                                      std::uint32_t after) {
+expected<kept_replay> sqlite_store::engine::read_frames(const session_key& key,
+                                                        std::uint32_t after) {
     // The head and the whole walk read one snapshot (see migration 3): between two autocommit
     // reads the writer could erase this session and give its newest row's id to another
     // session's turn.
-    std::vector<std::string> packs;
+    kept_replay kept;
+    kept.after = after;
+    std::vector<replay_row> rows;
     expected<void> walked;
     {
         statement_use begin(begin_read_);
@@ -1391,7 +1496,7 @@ expected<std::vector<sealed_frame>> sqlite_store::engine::read_frames(const sess
                      : expected<void>(sqlite_error(reader_db_.get(), "loading replay frames"));
     }
     if (walked) {
-        walked = read_chain(key, after, packs);
+        walked = read_chain(key, kept.after, rows);
         statement_use end(end_read_);
         if (end.step() != SQLITE_DONE && walked) {
             walked = sqlite_error(reader_db_.get(), "ending a replay read");
@@ -1405,22 +1510,15 @@ expected<std::vector<sealed_frame>> sqlite_store::engine::read_frames(const sess
         report(walked.error());
         return walked.error();
     }
-    std::vector<sealed_frame> frames;
-    for (auto pack = packs.rbegin(); pack != packs.rend(); ++pack) {
-        if (auto unpacked = unpack_frames(*pack, after, frames); !unpacked) {
-            error e = unpacked.error();
+    for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+        if (auto added = add_replay_row(*row, kept); !added) {
+            error e = added.error();
             e.where = path_text_;
             report(e);
             return e;
         }
     }
-    // Only the newest max_frames_kept frames are kept: the oldest row may straddle the window.
-    if (!frames.empty() && frames.back().seq > max_frames_kept) {
-        const std::uint32_t oldest_kept =
-            frames.back().seq - static_cast<std::uint32_t>(max_frames_kept) + 1;
-        std::erase_if(frames, [oldest_kept](const sealed_frame& f) { return f.seq < oldest_kept; });
-    }
-    return frames;
+    return kept;
 }
 
 expected<std::vector<std::string>> sqlite_store::engine::read_transcript(const session_key& key) {
@@ -1469,7 +1567,7 @@ void sqlite_store::load(session_key key,
 
 void sqlite_store::frames_after(session_key key,
                                 std::uint32_t after,
-                                std::function<void(expected<std::vector<sealed_frame>>)> done) {
+                                std::function<void(expected<kept_replay>)> done) {
     auto shared = std::make_shared<decltype(done)>(std::move(done));
     engine_->enqueue_read(
         [e = engine_.get(), key, after, shared] { (*shared)(e->read_frames(key, after)); },

@@ -42,10 +42,14 @@ struct sqlite_options {
     // per turn, and the writer never holds a lock a network thread is waiting for. Erases, purges
     // and checkpoints always complete on the writer thread.
     completion_runner run_completions;
+    // The registered SQLite VFS every connection of the store reaches the file through, by name
+    // (the writer's log-coalescing layer wraps it). Empty: the system's default. For tests that
+    // inject disk faults; a deployment leaves it empty.
+    std::string vfs;
 };
 
 // The schema version this build writes; a file with a newer one is refused at open.
-inline constexpr int sqlite_schema_version = 3;
+inline constexpr int sqlite_schema_version = 4;
 
 class sqlite_store final : public session_store {
 public:
@@ -60,7 +64,7 @@ public:
               std::function<void(expected<std::optional<stored_session>>)> done) override;
     void frames_after(session_key key,
                       std::uint32_t after,
-                      std::function<void(expected<std::vector<sealed_frame>>)> done) override;
+                      std::function<void(expected<kept_replay>)> done) override;
     void erase(session_key key, std::function<void(bool)> done) override;
     void purge(std::int64_t cutoff_unix,
                std::int64_t transcript_cutoff_unix,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <new>
 #include <string>
@@ -46,19 +47,26 @@ thread_local coalescing_file* held_on_this_thread = nullptr;
 // so held bytes go out in pieces of this size: a group commit of turns is one or two of them.
 constexpr std::size_t max_write_bytes = 64 * 1024;
 
+// Writes `size` bytes at `offset` through the inner file in pieces of at most max_write_bytes.
+// SQLite itself writes more than that at once too: a sub-journal moving from memory to its file
+// writes its whole first chunk, as large as SQLITE_CONFIG_STMTJRNL_SPILL (1 MiB for the store), and
+// the unix VFS failed every such write with SQLITE_FULL, whatever the disk's free space.
+int write_in_pieces(sqlite3_file* inner, const char* data, std::size_t size, sqlite3_int64 offset) {
+    int rc = SQLITE_OK;
+    for (std::size_t done = 0; done < size && rc == SQLITE_OK;) {
+        const std::size_t piece = std::min(max_write_bytes, size - done);
+        rc = inner->pMethods->xWrite(
+            inner, data + done, static_cast<int>(piece), offset + static_cast<sqlite3_int64>(done));
+        done += piece;
+    }
+    return rc;
+}
+
 int write_out(coalescing_file* f) {
     if (f->held.empty()) {
         return SQLITE_OK;
     }
-    int rc = SQLITE_OK;
-    for (std::size_t done = 0; done < f->held.size() && rc == SQLITE_OK;) {
-        const std::size_t piece = std::min(max_write_bytes, f->held.size() - done);
-        rc = f->inner->pMethods->xWrite(f->inner,
-                                        f->held.data() + done,
-                                        static_cast<int>(piece),
-                                        f->held_offset + static_cast<sqlite3_int64>(done));
-        done += piece;
-    }
+    const int rc = write_in_pieces(f->inner, f->held.data(), f->held.size(), f->held_offset);
     f->held.clear();
     f->commit_frame_open = false;
     if (held_on_this_thread == f) {
@@ -99,7 +107,8 @@ int x_read(sqlite3_file* file, void* out, int size, sqlite3_int64 offset) {
 int x_write(sqlite3_file* file, const void* data, int size, sqlite3_int64 offset) {
     auto* f = as_coalescing(file);
     if (!f->is_log) {
-        return f->inner->pMethods->xWrite(f->inner, data, size, offset);
+        return write_in_pieces(
+            f->inner, static_cast<const char*>(data), static_cast<std::size_t>(size), offset);
     }
     // Only a write that continues the held bytes joins them.
     if (!f->held.empty() && offset != f->held_offset + static_cast<sqlite3_int64>(f->held.size())) {
@@ -256,10 +265,21 @@ constexpr sqlite3_io_methods coalescing_methods[] = {
 // The inner file sits after the wrapper, aligned as SQLite aligns its own allocations.
 constexpr int inner_offset = static_cast<int>((sizeof(coalescing_file) + 15) / 16 * 16);
 
-sqlite3_vfs* inner_vfs = nullptr;
-sqlite3_vfs coalescing_vfs_object{};
+// One registered coalescing VFS and the VFS it wraps. `object` comes first, so the pointer SQLite
+// hands to x_open leads back to the whole struct.
+struct coalescing_vfs {
+    sqlite3_vfs object;
+    sqlite3_vfs* inner;
+};
 
-int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+// Usually one entry (the default VFS); tests add one per fault-injecting VFS they name. A deque,
+// so an entry never moves once SQLite holds a pointer to it.
+std::mutex registry_mutex;
+std::deque<coalescing_vfs> registry;
+std::deque<std::string> registry_names;
+
+int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+    sqlite3_vfs* inner_vfs = reinterpret_cast<coalescing_vfs*>(vfs)->inner;
     auto* f = new (file) coalescing_file();
     f->inner = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + inner_offset);
     f->inner->pMethods = nullptr;
@@ -281,29 +301,43 @@ int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* o
 
 } // namespace
 
-expected<const char*> wal_coalescing_vfs() {
-    static std::once_flag once;
-    static int registered = SQLITE_ERROR;
-    std::call_once(once, [] {
-        inner_vfs = sqlite3_vfs_find(nullptr);
-        if (inner_vfs == nullptr || inner_vfs->iVersion < 1) {
-            return;
+expected<const char*> wal_coalescing_vfs(const char* base) {
+    std::lock_guard lock(registry_mutex);
+    const std::string name =
+        base == nullptr ? std::string(vfs_name) : std::string(vfs_name) + ":" + base;
+    for (std::size_t i = 0; i < registry.size(); ++i) {
+        if (registry_names[i] == name) {
+            return registry[i].object.zName;
         }
-        // Every call but xOpen goes straight to the default VFS's own functions, which read their
-        // settings from pAppData, so the copy keeps it.
-        coalescing_vfs_object = *inner_vfs;
-        coalescing_vfs_object.zName = vfs_name;
-        coalescing_vfs_object.szOsFile = inner_offset + inner_vfs->szOsFile;
-        coalescing_vfs_object.pNext = nullptr;
-        coalescing_vfs_object.xOpen = x_open;
-        registered = sqlite3_vfs_register(&coalescing_vfs_object, 0);
-    });
-    if (registered != SQLITE_OK) {
-        return fail("store_open",
-                    "cannot set up the session store's file layer: SQLite has no default VFS to "
-                    "wrap, or refused the registration");
     }
-    return vfs_name;
+    sqlite3_vfs* inner = sqlite3_vfs_find(base);
+    if (inner == nullptr || inner->iVersion < 1) {
+        return fail(
+            "store_open",
+            base == nullptr
+                ? std::string("cannot set up the session store's file layer: SQLite has "
+                              "no default VFS to wrap")
+                : "cannot set up the session store's file layer: SQLite has no VFS named '" +
+                      std::string(base) + "'");
+    }
+    registry_names.push_back(name);
+    auto& added = registry.emplace_back();
+    // Every call but xOpen goes straight to the wrapped VFS's own functions, which read their
+    // settings from pAppData, so the copy keeps it.
+    added.object = *inner;
+    added.object.zName = registry_names.back().c_str();
+    added.object.szOsFile = inner_offset + inner->szOsFile;
+    added.object.pNext = nullptr;
+    added.object.xOpen = x_open;
+    added.inner = inner;
+    if (sqlite3_vfs_register(&added.object, 0) != SQLITE_OK) {
+        registry.pop_back();
+        registry_names.pop_back();
+        return fail("store_open",
+                    "cannot set up the session store's file layer: SQLite refused the "
+                    "registration");
+    }
+    return added.object.zName;
 }
 
 } // namespace heregoes::store

@@ -427,8 +427,8 @@ void load_driver::on_tick() {
     const double period_ns = 1e9 / options_.rate;
     while (next_due_ <= now) {
         if (!idle_.empty()) {
-            auto* s = idle_.back();
-            idle_.pop_back();
+            auto* s = idle_.front();
+            idle_.pop_front();
             send_next(*s, next_due_);
         } else {
             backlog_.push_back(next_due_);

@@ -78,7 +78,9 @@ private:
     std::string first_error_;
     std::size_t in_flight_ = 0; // turns sent and not yet ended
 
-    std::vector<client_session*> idle_;           // open loop: sessions free to take a due turn
+    // Open loop: sessions free to take a due turn, longest idle first. A stack would hand every
+    // turn to the same few sessions and leave the rest idle until the server closes them.
+    std::deque<client_session*> idle_;
     std::deque<bench_clock::time_point> backlog_; // open loop: due turns waiting for a session
     bench_clock::time_point schedule_start_{};
     std::uint64_t scheduled_ = 0; // open loop: turns made due so far

@@ -122,6 +122,15 @@ public:
     // Reads one frame; nullopt when the connection closed (see close_code()) or nothing arrived
     // within read_timeout_seconds.
     std::optional<json> read() {
+        auto text = read_text();
+        if (!text) {
+            return std::nullopt;
+        }
+        return json::parse(*text);
+    }
+
+    // Reads one frame as the exact text the server sent; nullopt as for read().
+    std::optional<std::string> read_text() {
         beast::flat_buffer buffer;
         beast::error_code ec;
         bool done = false;
@@ -142,7 +151,7 @@ public:
             last_error_ = ec;
             return std::nullopt;
         }
-        return json::parse(beast::buffers_to_string(buffer.data()));
+        return beast::buffers_to_string(buffer.data());
     }
 
     // Reads frames up to and including the next one that ends a turn (a bot frame with await,

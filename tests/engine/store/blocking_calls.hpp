@@ -24,11 +24,10 @@ inline expected<std::optional<stored_session>> load_now(session_store& store,
     return p.get_future().get();
 }
 
-inline expected<std::vector<sealed_frame>>
+inline expected<kept_replay>
 frames_after_now(session_store& store, const session_key& key, std::uint32_t after) {
-    std::promise<expected<std::vector<sealed_frame>>> p;
-    store.frames_after(
-        key, after, [&p](expected<std::vector<sealed_frame>> r) { p.set_value(std::move(r)); });
+    std::promise<expected<kept_replay>> p;
+    store.frames_after(key, after, [&p](expected<kept_replay> r) { p.set_value(std::move(r)); });
     return p.get_future().get();
 }
 

@@ -147,6 +147,7 @@ TEST_F(sealing, a_pass_seals_what_the_sealer_opens_across_purposes) {
         {seal_purpose::frame, std::string(3000, 'x')},
         {seal_purpose::transcript, "a line"},
         {seal_purpose::frame, ""},
+        {seal_purpose::turn_frames, "a turn's frames"},
         {seal_purpose::state, "state two"},
     };
     for (const auto& [purpose, text] : blobs) {
@@ -173,6 +174,10 @@ TEST_F(sealing, a_pass_keeps_purposes_apart) {
     ASSERT_TRUE(frame);
     EXPECT_FALSE(sealer_.open(seal_purpose::state, *frame));
     EXPECT_FALSE(sealer_.open(seal_purpose::transcript, *frame));
+    EXPECT_FALSE(sealer_.open(seal_purpose::turn_frames, *frame));
+    auto turn = pass.seal(seal_purpose::turn_frames, plaintext_);
+    ASSERT_TRUE(turn);
+    EXPECT_FALSE(sealer_.open(seal_purpose::frame, *turn));
 }
 
 TEST_F(sealing, a_pass_refuses_oversized_plaintext_and_keeps_working) {

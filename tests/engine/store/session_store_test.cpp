@@ -5,7 +5,9 @@
 #include "engine/store/memory_store.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/store_limits.hpp"
+#include "engine/store/token.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
+#include "tests/engine/store/sealed_turns.hpp"
 #include "tests/engine/store/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -41,17 +43,37 @@ protected:
     kind kind_;
     std::unique_ptr<typename kind::store_type> store_ = kind_.make();
     session_key key_ = key_of(1);
+    session_sealer sealer_ = *session_sealer::derive(*new_token());
 
     void create(const session_key& key, std::int64_t now = 1000) {
         ASSERT_EQ(save_now(*store_, write_of(key, 0, "s1", now)), write_status::ok);
     }
     session_write
     with_frames(std::uint64_t expected_version, std::uint32_t first, std::uint32_t n) {
-        auto w = write_of(key_, expected_version, "s" + std::to_string(expected_version + 1));
+        std::string state = "s";
+        state += std::to_string(expected_version + 1);
+        auto w = write_of(key_, expected_version, std::move(state));
+        std::vector<std::string> texts;
         for (std::uint32_t seq = first; seq < first + n; ++seq) {
-            w.frames.push_back(sealed_frame{seq, "frame " + std::to_string(seq)});
+            texts.push_back(frame_text(seq));
         }
+        w.frames = sealed_turn(sealer_, first, texts);
         return w;
+    }
+    static std::string frame_text(std::uint32_t seq) { return "frame " + std::to_string(seq); }
+    // The text of the frames replayed after `after`, as the server would send them.
+    std::vector<std::string> replayed_after(std::uint32_t after) {
+        auto kept = frames_after_now(*store_, key_, after);
+        EXPECT_TRUE(kept) << kept.error().to_string();
+        return kept ? opened(sealer_, *kept) : std::vector<std::string>{};
+    }
+    // The texts of frames first..last.
+    static std::vector<std::string> texts_of(std::uint32_t first, std::uint32_t last) {
+        std::vector<std::string> texts;
+        for (std::uint32_t seq = first; seq <= last; ++seq) {
+            texts.push_back(frame_text(seq));
+        }
+        return texts;
     }
 };
 
@@ -87,12 +109,12 @@ TYPED_TEST(session_store_contract, save_with_stale_version_conflicts_and_changes
     this->create(this->key_);
     ASSERT_EQ(save_now(*this->store_, write_of(this->key_, 1, "state-2")), write_status::ok);
     auto stale = write_of(this->key_, 1, "lost update");
-    stale.frames.push_back(sealed_frame{1, "lost frame"});
+    stale.frames = sealed_turn(this->sealer_, 1, {"lost frame"});
     EXPECT_EQ(save_now(*this->store_, stale), write_status::conflict);
     auto loaded = load_now(*this->store_, this->key_);
     EXPECT_EQ((*loaded)->version, 2u);
     EXPECT_EQ((*loaded)->sealed_state, "state-2");
-    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->empty());
+    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->sealed.empty());
 }
 
 TYPED_TEST(session_store_contract, creating_an_existing_session_conflicts) {
@@ -116,29 +138,41 @@ TYPED_TEST(session_store_contract, sessions_are_kept_apart) {
 TYPED_TEST(session_store_contract, frames_after_returns_later_frames_in_order) {
     ASSERT_EQ(save_now(*this->store_, this->with_frames(0, 1, 3)), write_status::ok);
     ASSERT_EQ(save_now(*this->store_, this->with_frames(1, 4, 2)), write_status::ok);
-    auto frames = frames_after_now(*this->store_, this->key_, 2);
-    ASSERT_TRUE(frames);
-    ASSERT_EQ(frames->size(), 3u);
-    EXPECT_EQ((*frames)[0].seq, 3u);
-    EXPECT_EQ((*frames)[1].seq, 4u);
-    EXPECT_EQ((*frames)[2].seq, 5u);
-    EXPECT_EQ((*frames)[2].sealed, "frame 5");
-    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 5)->empty());
+    EXPECT_EQ(this->replayed_after(2), this->texts_of(3, 5));
+    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 5)->sealed.empty());
+}
+
+TYPED_TEST(session_store_contract, a_turn_is_kept_as_the_one_sealed_blob_it_was_saved_as) {
+    auto w = this->with_frames(0, 1, 3);
+    const std::string sealed = w.frames->sealed;
+    ASSERT_EQ(save_now(*this->store_, std::move(w)), write_status::ok);
+    auto kept = frames_after_now(*this->store_, this->key_, 0);
+    ASSERT_TRUE(kept);
+    ASSERT_EQ(kept->sealed.size(), 1u);
+    EXPECT_EQ(kept->sealed[0].form, replay_form::turn);
+    EXPECT_EQ(kept->sealed[0].last_seq, 3u);
+    EXPECT_EQ(kept->sealed[0].sealed, sealed);
+}
+
+TYPED_TEST(session_store_contract, a_turn_partly_seen_replays_only_its_later_frames) {
+    ASSERT_EQ(save_now(*this->store_, this->with_frames(0, 1, 4)), write_status::ok);
+    auto kept = frames_after_now(*this->store_, this->key_, 2);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->after, 2u);
+    EXPECT_EQ(opened(this->sealer_, *kept), this->texts_of(3, 4));
 }
 
 TYPED_TEST(session_store_contract, frames_of_other_sessions_are_not_returned) {
     ASSERT_EQ(save_now(*this->store_, this->with_frames(0, 1, 2)), write_status::ok);
-    EXPECT_TRUE(frames_after_now(*this->store_, key_of(99), 0)->empty());
+    EXPECT_TRUE(frames_after_now(*this->store_, key_of(99), 0)->sealed.empty());
 }
 
 TYPED_TEST(session_store_contract, frames_beyond_the_bound_drop_the_oldest) {
     const auto total = static_cast<std::uint32_t>(max_frames_kept + 40);
     ASSERT_EQ(save_now(*this->store_, this->with_frames(0, 1, 100)), write_status::ok);
     ASSERT_EQ(save_now(*this->store_, this->with_frames(1, 101, total - 100)), write_status::ok);
-    auto frames = frames_after_now(*this->store_, this->key_, 0);
-    ASSERT_EQ(frames->size(), max_frames_kept);
-    EXPECT_EQ(frames->front().seq, total - max_frames_kept + 1);
-    EXPECT_EQ(frames->back().seq, total);
+    EXPECT_EQ(this->replayed_after(0),
+              this->texts_of(total - static_cast<std::uint32_t>(max_frames_kept) + 1, total));
 }
 
 TYPED_TEST(session_store_contract, many_turns_past_the_bound_keep_exactly_the_newest_frames) {
@@ -147,14 +181,10 @@ TYPED_TEST(session_store_contract, many_turns_past_the_bound_keep_exactly_the_ne
     for (std::uint32_t t = 0; t < turns; ++t) {
         ASSERT_EQ(save_now(*this->store_, this->with_frames(t, 3 * t + 1, 3)), write_status::ok);
     }
-    auto frames = frames_after_now(*this->store_, this->key_, 0);
-    ASSERT_TRUE(frames);
-    ASSERT_EQ(frames->size(), max_frames_kept);
-    EXPECT_EQ(frames->front().seq, 3 * turns - max_frames_kept + 1);
-    EXPECT_EQ(frames->back().seq, 3 * turns);
-    auto tail = frames_after_now(*this->store_, this->key_, 3 * turns - 2);
-    ASSERT_EQ(tail->size(), 2u);
-    EXPECT_EQ(tail->front().seq, 3 * turns - 1);
+    EXPECT_EQ(
+        this->replayed_after(0),
+        this->texts_of(3 * turns - static_cast<std::uint32_t>(max_frames_kept) + 1, 3 * turns));
+    EXPECT_EQ(this->replayed_after(3 * turns - 2), this->texts_of(3 * turns - 1, 3 * turns));
 }
 
 TYPED_TEST(session_store_contract, erase_removes_state_frames_and_transcript) {
@@ -163,7 +193,7 @@ TYPED_TEST(session_store_contract, erase_removes_state_frames_and_transcript) {
     ASSERT_EQ(save_now(*this->store_, w), write_status::ok);
     EXPECT_TRUE(erase_now(*this->store_, this->key_));
     EXPECT_FALSE(load_now(*this->store_, this->key_)->has_value());
-    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->empty());
+    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->sealed.empty());
     EXPECT_TRUE(transcript_now(*this->store_, this->key_)->empty());
 }
 
@@ -199,7 +229,7 @@ TYPED_TEST(session_store_contract, purge_takes_frames_and_transcripts_with_the_s
     w.now_unix = 100;
     ASSERT_EQ(save_now(*this->store_, w), write_status::ok);
     ASSERT_EQ(purge_now(*this->store_, 200, 0), 1u);
-    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->empty());
+    EXPECT_TRUE(frames_after_now(*this->store_, this->key_, 0)->sealed.empty());
     EXPECT_TRUE(transcript_now(*this->store_, this->key_)->empty());
 }
 

@@ -11,6 +11,8 @@
 #include "engine/store/token.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
 #include "tests/engine/store/database_files.hpp"
+#include "tests/engine/store/raw_db.hpp"
+#include "tests/engine/store/sealed_turns.hpp"
 #include "tests/engine/store/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -50,83 +52,7 @@ constexpr const char* schema_2_sql = "CREATE TABLE \"sessions\" ("
                                      "  prev INTEGER,"
                                      "  frames BLOB NOT NULL);";
 
-// A plain connection to the store's file, for writing old schemas and reading rows back.
-class raw_db {
-public:
-    explicit raw_db(const std::filesystem::path& path) {
-        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
-            sqlite3_close(db_);
-            throw std::runtime_error("cannot open " + path.string());
-        }
-    }
-    ~raw_db() { sqlite3_close(db_); }
-    raw_db(const raw_db&) = delete;
-    raw_db& operator=(const raw_db&) = delete;
-
-    // Runs SQL with no parameters; the error message, or empty when it worked.
-    std::string exec(const std::string& sql) {
-        char* message = nullptr;
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) {
-            return "";
-        }
-        std::string text = message != nullptr ? message : sqlite3_errmsg(db_);
-        sqlite3_free(message);
-        return text;
-    }
-
-    // Runs one statement with blob or integer parameters (?1, ?2, ...; nullopt binds NULL).
-    using value = std::optional<std::variant<std::int64_t, std::string>>;
-    bool run(const char* sql, const std::vector<value>& values) {
-        sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
-            return false;
-        }
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            const int index = static_cast<int>(i + 1);
-            if (!values[i]) {
-                sqlite3_bind_null(s, index);
-            } else if (const auto* n = std::get_if<std::int64_t>(&*values[i])) {
-                sqlite3_bind_int64(s, index, *n);
-            } else {
-                const auto& bytes = std::get<std::string>(*values[i]);
-                sqlite3_bind_blob64(s, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-            }
-        }
-        const bool ok = sqlite3_step(s) == SQLITE_DONE;
-        sqlite3_finalize(s);
-        return ok;
-    }
-
-    // Every row of a query, each column as text ("NULL" for NULL).
-    std::vector<std::vector<std::string>> rows(const char* sql) {
-        std::vector<std::vector<std::string>> out;
-        sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) {
-            throw std::runtime_error(std::string("cannot prepare: ") + sqlite3_errmsg(db_));
-        }
-        while (sqlite3_step(s) == SQLITE_ROW) {
-            std::vector<std::string> row;
-            for (int c = 0; c < sqlite3_column_count(s); ++c) {
-                const unsigned char* text = sqlite3_column_text(s, c);
-                row.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "NULL");
-            }
-            out.push_back(std::move(row));
-        }
-        sqlite3_finalize(s);
-        return out;
-    }
-
-    // The first column of the first row of a query, as a number (0 when there is no row).
-    std::int64_t number(const char* sql) {
-        auto all = rows(sql);
-        return all.empty() ? 0 : std::stoll(all[0][0]);
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
-
-std::string pack_of(const std::vector<sealed_frame>& frames) {
+std::string pack_of(const std::vector<frame_record>& frames) {
     std::string pack;
     pack_frames(frames, pack);
     return pack;
@@ -159,8 +85,9 @@ protected:
         return store ? std::move(*store) : nullptr;
     }
 
-    sealed_frame frame_of(const old_session& s, std::uint32_t seq) {
-        return sealed_frame{seq, *s.sealer.seal(seal_purpose::frame, frame_text(s, seq))};
+    // Frame `seq` sealed alone, as builds before schema 4 kept it.
+    frame_record frame_of(const old_session& s, std::uint32_t seq) {
+        return frame_record{seq, *s.sealer.seal(seal_purpose::frame, frame_text(s, seq))};
     }
     static std::string frame_text(const old_session& s, std::uint32_t seq) {
         return s.state_text + " frame " + std::to_string(seq);
@@ -215,23 +142,13 @@ protected:
     // The plaintext of each frame of `s` the store replays after `after`.
     std::vector<std::string>
     replayed_text(sqlite_store& store, const old_session& s, std::uint32_t after) {
-        std::vector<std::string> text;
-        auto frames = frames_after_now(store, s.sealer.key(), after);
-        EXPECT_TRUE(frames);
-        if (!frames) {
-            return text;
-        }
-        for (const auto& f : *frames) {
-            auto opened = s.sealer.open(seal_purpose::frame, f.sealed);
-            text.push_back(opened ? std::to_string(f.seq) + ": " + *opened
-                                  : std::to_string(f.seq) + ": unsealable");
-        }
-        return text;
+        auto kept = frames_after_now(store, s.sealer.key(), after);
+        EXPECT_TRUE(kept);
+        return kept ? opened(s.sealer, *kept) : std::vector<std::string>{};
     }
 
-    std::string line(const old_session& s, std::uint32_t seq) {
-        return std::to_string(seq) + ": " + frame_text(s, seq);
-    }
+    // Frame texts name their session and seq, so a frame replayed out of place shows.
+    std::string line(const old_session& s, std::uint32_t seq) { return frame_text(s, seq); }
 
     // Saves `turns` turns of `frames_per_turn` frames each for `s`, from `version` on; false at
     // the first save that is not ok.
@@ -244,9 +161,12 @@ protected:
                     std::int64_t now = 1000) {
         for (int t = 0; t < turns; ++t) {
             auto w = write_of(s.sealer.key(), version, "sealed state", now);
-            for (std::uint32_t f = 0; f < frames_per_turn; ++f) {
-                w.frames.push_back(frame_of(s, ++seq));
+            std::vector<std::string> texts;
+            for (std::uint32_t f = 1; f <= frames_per_turn; ++f) {
+                texts.push_back(frame_text(s, seq + f));
             }
+            w.frames = sealed_turn(s.sealer, seq + 1, texts);
+            seq += frames_per_turn;
             if (save_now(store, std::move(w)) != write_status::ok) {
                 return false;
             }
@@ -312,7 +232,7 @@ TEST_F(sqlite_schema_3, an_upgraded_file_hands_out_ids_without_sqlite_sequence) 
     auto store = open();
     ASSERT_TRUE(store);
     auto next = write_of(a_.sealer.key(), 3, "next state");
-    next.frames.push_back(frame_of(a_, 5));
+    next.frames = sealed_turn(a_.sealer, 5, {frame_text(a_, 5)});
     ASSERT_EQ(save_now(*store, next), write_status::ok);
     ASSERT_EQ(save_now(*store, write_of(key_of(9), 0, "new session")), write_status::ok);
     store.reset();
@@ -328,7 +248,7 @@ TEST_F(sqlite_schema_3, a_new_file_has_no_autoincrement_table) {
     auto store = open();
     ASSERT_TRUE(store);
     auto w = write_of(key_of(1), 0, "state");
-    w.frames.push_back(sealed_frame{1, "frame"});
+    w.frames = turn_frames{1, 1, "frame"};
     ASSERT_EQ(save_now(*store, w), write_status::ok);
     store.reset();
     raw_db db(path_);
@@ -364,7 +284,7 @@ TEST_F(sqlite_schema_3, an_upgraded_session_once_erased_leaves_no_sealed_bytes_i
                                "replay_head) VALUES (?1, ?2, 1, ?3, 1000, ?1)",
                                {id, std::string(key.begin(), key.end()), std::string(300, 's')}));
             ASSERT_TRUE(db.run("INSERT INTO replay (id, last_seq, frames) VALUES (?1, 1, ?2)",
-                               {id, pack_of({sealed_frame{1, std::string(300, 'f')}})}));
+                               {id, pack_of({frame_record{1, std::string(300, 'f')}})}));
         }
     }
     // a's sealed state and its newest replay row, as bytes.
@@ -433,7 +353,7 @@ TEST_F(sqlite_schema_3, ids_reused_after_an_erase_never_join_another_sessions_re
     }
     EXPECT_EQ(replayed_text(*store, a_, 0), a_expected);
     EXPECT_EQ(replayed_text(*store, c, 0), (std::vector<std::string>{line(c, 1), line(c, 2)}));
-    EXPECT_TRUE(frames_after_now(*store, b_.sealer.key(), 0)->empty());
+    EXPECT_TRUE(frames_after_now(*store, b_.sealer.key(), 0)->sealed.empty());
     // a's next trim walks its chain back past the reused ids and the dangling prev.
     ASSERT_TRUE(save_turns(*store, a_, a_version, a_seq, 32, 8));
     a_expected.clear();

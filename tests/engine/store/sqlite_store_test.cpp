@@ -9,6 +9,7 @@
 #include "engine/store/token.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
 #include "tests/engine/store/database_files.hpp"
+#include "tests/engine/store/sealed_turns.hpp"
 #include "tests/engine/store/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -139,7 +140,7 @@ TEST_F(sqlite_store_file, data_survives_close_and_reopen) {
     {
         auto store = open();
         auto w = write_of(key_of(7), 0, "kept", 4242);
-        w.frames.push_back(sealed_frame{1, "frame one"});
+        w.frames = turn_frames{1, 1, "frame one"};
         ASSERT_EQ(save_now(*store, w), write_status::ok);
     }
     auto store = open();
@@ -147,7 +148,7 @@ TEST_F(sqlite_store_file, data_survives_close_and_reopen) {
     ASSERT_TRUE(loaded && loaded->has_value());
     EXPECT_EQ((*loaded)->sealed_state, "kept");
     EXPECT_EQ((*loaded)->touched_unix, 4242);
-    ASSERT_EQ(frames_after_now(*store, key_of(7), 0)->size(), 1u);
+    ASSERT_EQ(frames_after_now(*store, key_of(7), 0)->sealed.size(), 1u);
 }
 
 TEST_F(sqlite_store_file, full_synchronous_mode_stores_and_reopens) {
@@ -258,13 +259,16 @@ TEST_F(sqlite_store_file, a_schema_1_file_is_upgraded_with_its_sessions_and_fram
     EXPECT_EQ((*loaded)->sealed_state, "state four");
     auto frames = frames_after_now(*store, key, 1);
     ASSERT_TRUE(frames);
-    ASSERT_EQ(frames->size(), 2u);
-    EXPECT_EQ((*frames)[0].seq, 2u);
-    EXPECT_EQ((*frames)[1].sealed, "frame 3");
+    ASSERT_EQ(frames->sealed.size(), 2u);
+    EXPECT_EQ(frames->sealed[0].form, replay_form::frame);
+    EXPECT_EQ(frames->sealed[0].last_seq, 2u);
+    EXPECT_EQ(frames->sealed[1].sealed, "frame 3");
     auto next = write_of(key, 4, "state five");
-    next.frames.push_back(sealed_frame{4, "frame 4"});
+    next.frames = turn_frames{4, 4, "frame 4"};
     ASSERT_EQ(save_now(*store, next), write_status::ok);
-    EXPECT_EQ(frames_after_now(*store, key, 0)->size(), 4u);
+    frames = frames_after_now(*store, key, 0);
+    ASSERT_EQ(frames->sealed.size(), 4u);
+    EXPECT_EQ(frames->sealed[3].form, replay_form::turn);
 }
 
 // The log is copied into the database file by the background checkpoint while the store is open,
@@ -443,7 +447,7 @@ TEST_F(sqlite_store_file, files_hold_no_plaintext_of_sealed_data) {
     auto sealer = *session_sealer::derive(token);
     auto store = open();
     auto w = write_of(sealer.key(), 0, *sealer.seal(seal_purpose::state, "name=" + marker));
-    w.frames.push_back(sealed_frame{1, *sealer.seal(seal_purpose::frame, "Hi " + marker)});
+    w.frames = sealed_turn(sealer, 1, {"Hi " + marker});
     w.sealed_transcript.push_back(*sealer.seal(seal_purpose::transcript, "person: " + marker));
     ASSERT_EQ(save_now(*store, w), write_status::ok);
     store->flush();
@@ -462,7 +466,7 @@ TEST_F(sqlite_store_file, erased_bytes_are_gone_from_every_file) {
     auto store = open();
     const std::string sealed = "SEALED-BLOB-erase-me-0123456789abcdef-" + std::string(300, 'q');
     auto w = write_of(key_of(5), 0, sealed);
-    w.frames.push_back(sealed_frame{1, "FRAME-BLOB-erase-me"});
+    w.frames = turn_frames{1, 1, "FRAME-BLOB-erase-me"};
     ASSERT_EQ(save_now(*store, w), write_status::ok);
     ASSERT_EQ(save_now(*store, write_of(key_of(6), 0, "KEEP-ME-other-session")), write_status::ok);
     ASSERT_TRUE(store->checkpoint());
@@ -514,7 +518,8 @@ struct ack {
     std::function<void(int, std::uint64_t)> next = [&](int s, std::uint64_t from) {
         auto w =
             write_of(key_of(static_cast<std::uint32_t>(s)), from, "v" + std::to_string(from + 1));
-        w.frames.push_back(sealed_frame{static_cast<std::uint32_t>(from + 1), "frame"});
+        const auto seq = static_cast<std::uint32_t>(from + 1);
+        w.frames = turn_frames{seq, seq, "frame"};
         store->save(std::move(w), [&, s, from](write_status status) {
             if (status != write_status::ok) {
                 ::_exit(3);
@@ -581,10 +586,37 @@ TEST_F(sqlite_store_file, every_acknowledged_write_survives_kill_9) {
             EXPECT_EQ((*loaded)->sealed_state, "v" + std::to_string((*loaded)->version));
             auto frames = frames_after_now(*store, key_of(session), version - 1);
             ASSERT_TRUE(frames);
-            ASSERT_FALSE(frames->empty());
-            EXPECT_EQ(frames->front().seq, version);
+            ASSERT_FALSE(frames->sealed.empty());
+            EXPECT_EQ(frames->sealed.front().last_seq, version);
         }
     }
+}
+
+// A purge changes every page of the sessions it removes inside one savepoint, so its sub-journal
+// outgrows memory and moves to a file with one large write, which SQLite's own file layer refused
+// as a full disk (wal_coalescing_vfs.hpp).
+TEST_F(sqlite_store_file, purging_thousands_of_idle_sessions_at_once_removes_them_all) {
+    constexpr std::uint32_t sessions = 3000;
+    auto store = open();
+    std::atomic<std::uint32_t> saved{0};
+    std::atomic<std::uint32_t> done{0};
+    std::promise<void> all_done;
+    for (std::uint32_t n = 0; n < sessions; ++n) {
+        store->save(write_of(key_of(n), 0, std::string(1000, 'x'), 10), [&](write_status status) {
+            if (status == write_status::ok) {
+                saved.fetch_add(1);
+            }
+            if (done.fetch_add(1) + 1 == sessions) {
+                all_done.set_value();
+            }
+        });
+    }
+    all_done.get_future().wait();
+    ASSERT_EQ(saved.load(), sessions);
+    EXPECT_EQ(purge_now(*store, 100, 0), sessions);
+    auto loaded = load_now(*store, key_of(sessions / 2));
+    ASSERT_TRUE(loaded);
+    EXPECT_FALSE(loaded->has_value());
 }
 
 } // namespace

@@ -1,9 +1,11 @@
 // Benchmarks of the session stores and sealing. Saves/s is measured the way the server writes:
 // W sessions each keep one save in flight (the next turn's save starts when the last completed),
 // so W is the number of concurrent writers and group commit batches up to W saves per transaction.
-// Each save carries a 256-byte sealed state and one 200-byte frame, about one real turn.
+// Each save carries a 256-byte sealed state and one 200-byte sealed turn of frames, about one
+// real turn.
 
 #include "engine/store/memory_store.hpp"
+#include "engine/store/replay_pack.hpp"
 #include "engine/store/sealing.hpp"
 #include "engine/store/sqlite_store.hpp"
 #include "engine/store/token.hpp"
@@ -51,8 +53,8 @@ void run_chains(session_store& store,
         write.key = bench_key(static_cast<std::uint32_t>(w));
         write.expected_version = versions[static_cast<std::size_t>(w)];
         write.sealed_state = state;
-        write.frames.push_back(
-            sealed_frame{static_cast<std::uint32_t>(write.expected_version + 1), frame});
+        const auto seq = static_cast<std::uint32_t>(write.expected_version + 1);
+        write.frames = turn_frames{seq, seq, frame};
         write.now_unix = 1000;
         store.save(std::move(write), [&, w](write_status status) {
             if (status == write_status::ok) {
@@ -123,16 +125,26 @@ void seal_and_open_256_bytes(benchmark::State& state) {
 }
 BENCHMARK(seal_and_open_256_bytes)->Unit(benchmark::kMicrosecond);
 
-// One turn's seals as the server makes them: the state and three frames of about 500 bytes.
-// Arg 0: each seal on its own (a fresh cipher context and key schedule every time); arg 1: one
-// sealing_pass for the turn (a key schedule per purpose, reused).
+// One turn's seals: the state and three frames of about 500 bytes. Arg 0: each seal on its own
+// (a fresh cipher context and key schedule every time); arg 1: one sealing_pass for the turn (a
+// key schedule per purpose, reused), each frame sealed alone; arg 2: one pass, the frames packed
+// and sealed as one blob, as the server does now.
 void seal_one_turn(benchmark::State& state) {
     auto sealer = *session_sealer::derive(*new_token());
     const std::string session(120, 's');
     const std::string frame(500, 'f');
-    const bool with_pass = state.range(0) == 1;
+    const auto mode = state.range(0);
     for (auto _ : state) {
-        if (with_pass) {
+        if (mode == 2) {
+            sealing_pass pass(sealer);
+            benchmark::DoNotOptimize(pass.seal(seal_purpose::state, session));
+            std::string pack;
+            pack.reserve(3 * (record_header_bytes + frame.size()));
+            for (std::uint32_t seq = 1; seq <= 3; ++seq) {
+                append_record(pack, seq, frame);
+            }
+            benchmark::DoNotOptimize(pass.seal(seal_purpose::turn_frames, pack));
+        } else if (mode == 1) {
             sealing_pass pass(sealer);
             benchmark::DoNotOptimize(pass.seal(seal_purpose::state, session));
             for (int i = 0; i < 3; ++i) {
@@ -146,7 +158,7 @@ void seal_one_turn(benchmark::State& state) {
         }
     }
 }
-BENCHMARK(seal_one_turn)->ArgName("pass")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(seal_one_turn)->ArgName("mode")->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void derive_session_keys(benchmark::State& state) {
     auto token = *new_token();
