@@ -6,6 +6,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace heregoes::web {
 
@@ -37,6 +40,27 @@ bool word_needs_escape(const char* p) {
 
 bool byte_needs_escape(unsigned char c) {
     return c < 0x20 || c == '"' || c == '\\';
+}
+
+// Combinations of flags whose names a thread keeps: every one of the four flags known today.
+// Larger values (a flag added later) are named by flag_names() at each call, so none is lost.
+constexpr std::uint32_t cached_flag_combinations = 16;
+
+// The names of `flags`. flag_names() builds a vector of strings each call, an allocation per
+// flagged frame; a thread keeps the result for each combination it has seen instead.
+const std::vector<std::string>& names_of(std::uint32_t flags) {
+    thread_local std::array<std::optional<std::vector<std::string>>, cached_flag_combinations>
+        cache;
+    thread_local std::vector<std::string> uncached;
+    if (flags >= cache.size()) {
+        uncached = flag_names(flags);
+        return uncached;
+    }
+    auto& names = cache[flags];
+    if (!names) {
+        names = flag_names(flags);
+    }
+    return *names;
 }
 
 } // namespace
@@ -135,7 +159,7 @@ void append_bot_frame(std::string& out, const bot_message& message) {
     out += std::to_string(message.typing_ms);
     out += message.await ? R"(,"await":true,"flags":[)" : R"(,"await":false,"flags":[)";
     first = true;
-    for (const auto& name : flag_names(message.flags)) {
+    for (const auto& name : names_of(message.flags)) {
         if (!first) {
             out.push_back(',');
         }

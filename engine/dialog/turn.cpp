@@ -35,6 +35,19 @@ constexpr std::size_t max_automatic_steps = 64;
 // call cycle, which goes to the safe fallback.
 constexpr std::size_t max_call_depth = 8;
 
+// Most emptied strings a turn_output keeps for reuse. A turn says a handful of messages with a
+// handful of choices; the gate's messages are recycled too, so without a bound a run of crisis
+// turns would grow the spares for nothing.
+constexpr std::size_t max_spare_strings = 32;
+
+// Gives `s` (empty) a spare string's storage when it would otherwise allocate for `size` bytes.
+void reuse_storage(std::string& s, std::size_t size, std::vector<std::string>& spares) {
+    if (size > s.capacity() && !spares.empty()) {
+        s = std::move(spares.back());
+        spares.pop_back();
+    }
+}
+
 // The splitmix64 mixer: a fast, well-distributed hash of 64 bits, so variant picks are
 // deterministic from (seed, seq) and look random across sessions.
 std::uint64_t splitmix64(std::uint64_t x) noexcept {
@@ -118,12 +131,16 @@ public:
         if (presented_ && !out_.messages.empty()) {
             const compiled_state& st = d_.states[*presented_];
             std::vector<heregoes::choice>& choices = out_.messages.back().choices;
+            if (choices.empty()) {
+                choices.swap(out_.spare_choices);
+            }
             choices.reserve(choices.size() + st.choices.size());
             for (const compiled_choice& c : st.choices) {
                 if (!holds(c.condition)) {
                     continue;
                 }
                 heregoes::choice& added = choices.emplace_back();
+                reuse_storage(added.id, c.id.size(), out_.spare_strings);
                 added.id = c.id;
                 render(locale_->texts[c.label], added.label);
             }
@@ -473,6 +490,7 @@ private:
                   std::optional<std::uint32_t> typing_ms,
                   std::uint32_t flags) {
         bot_message& m = out_.messages.emplace_back();
+        reuse_storage(m.id, d_.text_ids[text].size(), out_.spare_strings);
         m.id = d_.text_ids[text];
         m.topic = topic;
         const std::size_t characters = render(locale_->texts[text], m.text);
@@ -482,6 +500,10 @@ private:
 
     // Renders a template into `out`; returns its length in characters.
     std::size_t render(const text_template& t, std::string& out) const {
+        // `out` is a new message's or choice's empty string: a spare one's storage spares an
+        // allocation. A template's length is not known before rendering; the spares are sized
+        // by earlier messages, which is usually enough.
+        reuse_storage(out, t.is_plain ? t.plain.size() : out.capacity() + 1, out_.spare_strings);
         if (t.is_plain) {
             out = t.plain;
             return t.plain_characters;
@@ -546,6 +568,36 @@ private:
 };
 
 } // namespace
+
+void turn_output::clear() {
+    // Strings with storage of their own go to the spares emptied, so what they said does not
+    // outlive the turn but their capacity does. Short strings live inside the string object and
+    // are not worth keeping.
+    const auto keep = [this](std::string& s) {
+        if (s.capacity() > std::string().capacity() && spare_strings.size() < max_spare_strings) {
+            s.clear();
+            spare_strings.push_back(std::move(s));
+        }
+    };
+    for (bot_message& m : messages) {
+        keep(m.id);
+        keep(m.text);
+        for (heregoes::choice& c : m.choices) {
+            keep(c.id);
+            keep(c.label);
+        }
+        m.choices.clear();
+        if (m.choices.capacity() > spare_choices.capacity()) {
+            spare_choices.swap(m.choices);
+        }
+    }
+    messages.clear();
+    ended = false;
+    forget_requested = false;
+    entered.clear();
+    scratch_text.clear();
+    scratch_matches.clear();
+}
 
 turn_status
 step(const dialog& d, const safety::gate& gate, session& s, const input& in, turn_output& out) {

@@ -42,14 +42,13 @@ struct turn_output {
     // Meaningless to callers; emptied by clear() so no typed text lingers in it.
     std::string scratch_text;
     std::vector<int> scratch_matches;
-    void clear() {
-        messages.clear();
-        ended = false;
-        forget_requested = false;
-        entered.clear();
-        scratch_text.clear();
-        scratch_matches.clear();
-    }
+    // Storage of earlier turns' messages, emptied by clear() and kept for its capacity: the next
+    // turn renders into these strings and fills this choice list instead of allocating new ones.
+    // Meaningless to callers; all of it is empty, so no text stays readable in it.
+    std::vector<std::string> spare_strings;
+    std::vector<choice> spare_choices;
+    // Empties everything above for the next turn, keeping capacity.
+    void clear();
 };
 
 // Runs one turn in place: updates `s` and fills `out` (cleared first). Reuses `out`'s capacity, so

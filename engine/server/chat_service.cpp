@@ -74,7 +74,13 @@ expected<sealed_turn> seal_turn(const server_config& config,
     out.write.now_unix = now_unix();
     // One pass for the turn: each purpose's key schedule is set up once, not once per blob.
     store::sealing_pass pass(sealer);
-    auto state = pass.seal(store::seal_purpose::state, dialog::encode_session(next));
+    // The encoded state and the packed frames are only inputs to a seal, so they are built in
+    // buffers that stay with the thread rather than in new strings every turn. Each is emptied
+    // right after its seal: only the sealed copies leave.
+    thread_local std::string encoded;
+    dialog::encode_session(next, encoded);
+    auto state = pass.seal(store::seal_purpose::state, encoded);
+    encoded.clear();
     if (!state) {
         return state.error();
     }
@@ -106,12 +112,13 @@ expected<sealed_turn> seal_turn(const server_config& config,
         return out;
     }
     // The turn's frames are kept for replay as one blob: one seal, however many frames.
-    std::string pack;
+    thread_local std::string pack;
     pack.reserve(packed);
     for (std::size_t i = 0; i < messages.size(); ++i) {
         store::append_record(pack, messages[i].seq, out.frames[i]);
     }
     auto sealed = pass.seal(store::seal_purpose::turn_frames, pack);
+    pack.clear();
     if (!sealed) {
         return sealed.error();
     }

@@ -1,5 +1,5 @@
-// JSON log lines. The line is built outside the lock and written with one call, so lines from
-// different threads never interleave.
+// JSON log lines. The line is built outside any lock and handed over whole (to the drain's queue,
+// or to a test's sink under the lock), so lines from different threads never interleave.
 
 #include "engine/server/log.hpp"
 
@@ -39,38 +39,9 @@ std::string timestamp() {
     return buffer;
 }
 
-void write_stderr(std::string_view line) {
-    while (!line.empty()) {
-        const auto n = ::write(STDERR_FILENO, line.data(), line.size());
-        if (n <= 0) {
-            return;
-        }
-        line.remove_prefix(static_cast<std::size_t>(n));
-    }
-}
-
-} // namespace
-
-std::optional<log_level> log_level_from_string(std::string_view name) noexcept {
-    for (std::size_t i = 0; i < std::size(level_names); ++i) {
-        if (level_names[i] == name) {
-            return static_cast<log_level>(i);
-        }
-    }
-    return std::nullopt;
-}
-
-logger::logger(log_level min, sink out)
-    : min_(min)
-    , sink_(out ? std::move(out) : sink(write_stderr)) {
-}
-
-void logger::write(log_level level,
-                   std::string_view event,
-                   std::initializer_list<log_field> fields) {
-    if (!enabled(level)) {
-        return;
-    }
+// One whole line: {"ts":"...","level":"...","event":"...",<fields>} and a newline.
+std::string
+format_line(log_level level, std::string_view event, std::initializer_list<log_field> fields) {
     std::string line = R"({"ts":")" + timestamp() + R"(","level":")";
     line += level_names[static_cast<std::size_t>(level)];
     line += R"(","event":)";
@@ -97,8 +68,61 @@ void logger::write(log_level level,
             f.value);
     }
     line += "}\n";
+    return line;
+}
+
+// The line a drain writes after it had to drop lines, so a reader of the log knows they are gone.
+std::string dropped_notice(std::uint64_t dropped) {
+    return format_line(log_level::warn, "log_lines_dropped", {{"count", dropped}});
+}
+
+} // namespace
+
+std::optional<log_level> log_level_from_string(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < std::size(level_names); ++i) {
+        if (level_names[i] == name) {
+            return static_cast<log_level>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+logger::logger(log_level min, sink out)
+    : min_(min)
+    , sink_(std::move(out)) {
+    if (!sink_) {
+        drain_ = std::make_unique<log_drain>(STDERR_FILENO, dropped_notice);
+    }
+}
+
+logger::logger(log_level min, int fd)
+    : min_(min)
+    , drain_(std::make_unique<log_drain>(fd, dropped_notice)) {
+}
+
+void logger::write(log_level level,
+                   std::string_view event,
+                   std::initializer_list<log_field> fields) {
+    if (!enabled(level)) {
+        return;
+    }
+    auto line = format_line(level, event, fields);
+    if (drain_) {
+        drain_->push(std::move(line));
+        return;
+    }
     std::lock_guard lock(mutex_);
     sink_(line);
+}
+
+void logger::flush() {
+    if (drain_) {
+        drain_->flush();
+    }
+}
+
+std::uint64_t logger::dropped_lines() const {
+    return drain_ ? drain_->dropped() : 0;
 }
 
 } // namespace heregoes::server

@@ -1,13 +1,17 @@
 #pragma once
 
 // Structured logs: one JSON object per line on stderr (or a sink a test supplies), with a time,
-// a level, an event name and a few typed fields. The API takes fields, never free-form messages,
-// and callers pass only fixed vocabulary (event names, error codes, counts, durations), so what
-// a person types has no way into a log line.
+// a level, an event name and a few typed fields. Lines for a file descriptor go through a
+// log_drain, so the thread that logs never waits on the descriptor. The API takes fields, never
+// free-form messages, and callers pass only fixed vocabulary (event names, error codes, counts,
+// durations), so what a person types has no way into a log line.
+
+#include "engine/server/log_drain.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,9 +59,12 @@ class logger {
 public:
     using sink = std::function<void(std::string_view line)>;
 
-    // Writes lines at `min` and above to `out` (stderr when empty). The sink is called under a
-    // lock, one whole line (with its newline) per call.
+    // Writes lines at `min` and above to `out`, called under a lock with one whole line (with its
+    // newline) per call; when `out` is empty, to stderr through a log_drain.
     explicit logger(log_level min, sink out = {});
+
+    // Writes lines at `min` and above to `fd` (which stays the caller's) through a log_drain.
+    logger(log_level min, int fd);
 
     // Writes one line: {"ts":"...","level":"info","event":"...",<fields>}.
     void
@@ -65,10 +72,18 @@ public:
 
     bool enabled(log_level level) const noexcept { return level >= min_; }
 
+    // Waits until every line written before the call has reached the descriptor (at once for a
+    // sink). For tests and orderly shutdown only: it waits as long as the descriptor blocks.
+    void flush();
+
+    // Lines lost because the descriptor fell too far behind (always 0 for a sink).
+    std::uint64_t dropped_lines() const;
+
 private:
     log_level min_;
     sink sink_;
     std::mutex mutex_;
+    std::unique_ptr<log_drain> drain_;
 };
 
 } // namespace heregoes::server

@@ -80,7 +80,7 @@ void latency_histogram::render(std::string& out,
            "\n";
 }
 
-std::string metrics::render() const {
+std::string metrics::render(std::uint64_t log_lines_dropped) const {
     std::string out;
     out.reserve(4096);
     single(out, "heregoes_connections", "gauge", "Open WebSocket connections.", connections);
@@ -151,6 +151,11 @@ std::string metrics::render() const {
            "counter",
            "Dialog reloads that kept the previous dialogs.",
            dialog_reload_failures);
+    header(out,
+           "heregoes_log_lines_dropped_total",
+           "counter",
+           "Log lines dropped because the log's descriptor fell behind.");
+    out += "heregoes_log_lines_dropped_total " + std::to_string(log_lines_dropped) + "\n";
     header(out, "heregoes_errors_total", "counter", "Protocol error frames sent, by code.");
     for (std::size_t i = 0; i < web::protocol_error_count; ++i) {
         out += "heregoes_errors_total{code=\"" +

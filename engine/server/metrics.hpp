@@ -69,8 +69,9 @@ struct metrics {
         rejects[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
     }
 
-    // The whole exposition, Prometheus text format 0.0.4.
-    std::string render() const;
+    // The whole exposition, Prometheus text format 0.0.4, with the logger's count of dropped
+    // lines (the logger outlives the metrics and counts on its own).
+    std::string render(std::uint64_t log_lines_dropped = 0) const;
 };
 
 } // namespace heregoes::server

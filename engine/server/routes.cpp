@@ -39,7 +39,7 @@ http_response ready(server_context& ctx, const http_request& req) {
 }
 
 http_response metrics_page(server_context& ctx, const http_request& req) {
-    auto res = text_response(req, http::status::ok, ctx.stats.render());
+    auto res = text_response(req, http::status::ok, ctx.stats.render(ctx.log.dropped_lines()));
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
     res.set(http::field::cache_control, "no-store");
     return res;

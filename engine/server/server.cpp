@@ -15,6 +15,9 @@
 
 #include <chrono>
 #include <future>
+#include <string>
+
+#include <pthread.h>
 
 namespace heregoes::server {
 
@@ -171,8 +174,11 @@ void server::start() {
     for (auto& c : contexts_) {
         guards_.push_back(net::make_work_guard(*c));
     }
-    for (auto& c : contexts_) {
-        threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+    for (std::size_t i = 0; i < contexts_.size(); ++i) {
+        threads_.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+        // Named so a stack snapshot or `top -H` tells the network threads from the store's.
+        const auto name = "hg-net-" + std::to_string(i);
+        pthread_setname_np(threads_.back().native_handle(), name.c_str());
     }
     listener_->run();
     next_purge_ = std::chrono::steady_clock::now();

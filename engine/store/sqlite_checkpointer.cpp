@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ sqlite_checkpointer::start(const std::string& path,
         return fail("store_open", "cannot read the session store for checkpoints: " + why, path);
     }
     c->thread_ = std::thread([raw = c.get(), nice] { raw->run(nice); });
+    pthread_setname_np(c->thread_.native_handle(), "hg-checkpoint");
     return c;
 }
 

@@ -33,6 +33,12 @@ inline constexpr int checkpoint_after_frames = 1000;
 // about 32 MB of log on disk at most, for a short writer stall every 8,000 pages written.
 inline constexpr int checkpoint_hard_limit_frames = 8000;
 
+// The size the log file is cut back to when it starts over, if it grew larger (SQLite's
+// journal_size_limit). About twice the log at checkpoint_hard_limit_frames, so a log of the usual
+// length is never cut and grown again; a log that grew far past it while the disk was slow, or
+// while a reader held an old snapshot, gives the space back instead of keeping that size for good.
+inline constexpr std::int64_t log_size_limit_bytes = 64 * 1024 * 1024;
+
 // The error for a checkpoint SQLite could not finish (`why` is SQLite's message): it says that
 // nothing committed is lost and what to check. A failed checkpoint, an fsync of the database file
 // among them, leaves SQLite's mark of how far the log was copied where it was, so every committed

@@ -7,14 +7,16 @@
 # Server on CPU0, load generator on CPU1; each point repeated 3 times, medians reported; runs with
 # accept-queue overflows or TCP retransmits are discarded. `--smoke` runs a seconds-long version
 # for CI that only checks every contender answered and the table was produced (no timed checks).
-# `--soak` runs only the soak: 10,000 sessions at 5,000 turns/s for 10 minutes, RSS every 30 s.
+# `--soak` runs only the soak: 10,000 sessions at 5,000 turns/s for 10 minutes, RSS every 30 s, a
+# latency series in 10 s windows, and stack snapshots of the server whenever it stalls.
 #
 # usage: tests/bench/run.sh [--smoke | --soak]
 # env:   BUILD_DIR (default build/default; when unset and binaries are missing they are built)
 #        BENCH_OUT (default $BUILD_DIR/bench-results/<time>), BENCH_CONTENDERS ("engine echo node"),
 #        HEREGOES_BIN (default $BUILD_DIR/heregoes), BENCH_SERVER_CONFIG (tests/bench/server.json),
 #        BENCH_DIALOGS_DIR (dialogs), BENCH_DIALOG (first-session), BENCH_WALK (the walk file),
-#        BENCH_SOAK_SECONDS (600), BENCH_SOAK_RATE (5000), BENCH_SOAK_SESSIONS (10000)
+#        BENCH_SOAK_SECONDS (600), BENCH_SOAK_RATE (5000), BENCH_SOAK_SESSIONS (10000),
+#        BENCH_SOAK_WINDOW_SECONDS (10), BENCH_STALL_GDB (1; 0 takes no gdb stacks on a stall)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -46,6 +48,22 @@ contenders=${BENCH_CONTENDERS:-engine echo node}
 soak_seconds=${BENCH_SOAK_SECONDS:-600} soak_rate=${BENCH_SOAK_RATE:-5000}
 soak_sessions=${BENCH_SOAK_SESSIONS:-10000}
 soak_sample_every=30
+# The soak's latency series: p50/p99/max, turns due, replies, errors and outstanding turns for
+# every window of this many seconds, so a bad tail can be placed in time.
+soak_window_seconds=${BENCH_SOAK_WINDOW_SECONDS:-10}
+# The stall detector. A stall is when the load generator's latest progress line (written every
+# second) says the oldest outstanding turn, one due and not yet answered, whether sent or still
+# waiting for a free session, has been due for more than stall_threshold_ms. 2 s is over 20 times
+# the engine's worst healthy soak p99 on this machine (85 ms), so nothing healthy trips it, and
+# short enough to catch a stall while it lasts (soak 6 waited 53 s). Each snapshot stops the
+# server for 2-5 s while gdb reads it, so there are at most stall_snapshot_limit per
+# contender and stall_snapshot_gap_s between them: enough to see whether two stalls have one cause.
+stall_threshold_ms=2000
+stall_snapshot_limit=3
+stall_snapshot_gap_s=30
+# How long one gdb snapshot may take before it is abandoned (attaching and reading the symbols of
+# a RelWithDebInfo build takes a few seconds; a hung gdb must not hold up the soak).
+stall_gdb_timeout_s=120
 ((soak)) && contenders=${BENCH_CONTENDERS:-engine}
 walk=${BENCH_WALK:-$repo/tests/bench/load/walks/first-session.json}
 dialogs_dir=${BENCH_DIALOGS_DIR:-$repo/dialogs}
@@ -201,7 +219,13 @@ stop_server() {
         engine_db=
     fi
 }
-trap stop_server EXIT
+# The soak's progress file while it is on tmpfs; removed if the run is cut short.
+progress=
+on_exit() {
+    stop_server
+    [[ -z $progress || ! -e $progress ]] || rm -f "$progress"
+}
+trap on_exit EXIT
 
 failures=0
 
@@ -242,7 +266,7 @@ measure() { # contender loadgen-args...
     echo "pinning:   server ${pin_server[*]:-none}, load generator ${pin_client[*]:-none}"
     echo "walk:      $walk"
     if ((soak)); then
-        echo "mode:      soak, $soak_sessions sessions, $soak_rate turns/s, ${soak_seconds}s"
+        echo "mode:      soak, $soak_sessions sessions, $soak_rate turns/s, ${soak_seconds}s, ${soak_window_seconds}s windows"
     else
         echo "mode:      $( ((smoke)) && echo smoke || echo full), $reps repeat(s), ${warmup}s warm-up, ${measure}s windows"
     fi
@@ -252,8 +276,55 @@ measure() { # contender loadgen-args...
 # VmRSS in KB of a process, or empty once it has gone.
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 
+# The oldest outstanding turn's age in ms from the last whole line of a progress file (lines are
+# "progress <s> <phase> <outstanding> <oldest_ms> <replies> end"; a line still being written lacks
+# the closing "end"), or nothing when there is no whole line yet.
+progress_oldest_ms() {
+    tail -n 2 "$1" 2>/dev/null |
+        awk '$1 == "progress" && NF == 7 && $7 == "end" {age = $5} END {if (age != "") print age}'
+}
+
+# One snapshot of a stalled server into a file: first each thread's state, kernel wait channel,
+# current system call and kernel stack from /proc (cheap, taken before gdb stops anything, and
+# they show a thread blocked in the kernel, e.g. in D state writing to a file on a busy disk),
+# then every thread's user-space stack from gdb when it is installed. gdb reads the executable's
+# symbols before it attaches, so the server is stopped only while gdb attaches and unwinds (2-5 s
+# on this shared machine; `gdb -p` also holds it while reading symbols); the file records when
+# that was, since the windows it falls in carry the pause. BENCH_STALL_GDB=0 leaves gdb out.
+capture_stacks() { # pid file why
+    local pid=$1 file=$2 t
+    {
+        echo "# stall snapshot of pid $pid at $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ): $3"
+        echo "## threads: tid (name) state | wchan | syscall (number and arguments, or running)"
+        for t in /proc/"$pid"/task/*; do
+            echo "$(sed 's/^\([0-9]* (.*) [A-Za-z]\).*/\1/' "$t/stat" 2>/dev/null)" \
+                "| $(cat "$t/wchan" 2>/dev/null || echo '?')" \
+                "| $(cat "$t/syscall" 2>/dev/null || echo '?')"
+        done
+        echo "## kernel stacks (/proc/$pid/task/*/stack)"
+        for t in /proc/"$pid"/task/*; do
+            echo "### ${t##*/}"
+            cat "$t/stack" 2>/dev/null || echo "(not readable)"
+        done
+        echo "## user stacks (gdb)"
+        if [[ ${BENCH_STALL_GDB:-1} == 0 ]]; then
+            echo "(BENCH_STALL_GDB=0: only the /proc parts above)"
+        elif command -v gdb >/dev/null; then
+            DEBUGINFOD_URLS='' timeout "$stall_gdb_timeout_s" gdb -batch -nx "/proc/$pid/exe" \
+                -ex 'set pagination off' \
+                -ex 'shell date -u +"# gdb attaching at %H:%M:%S.%3N"' -ex "attach $pid" \
+                -ex 'thread apply all bt' -ex 'detach' \
+                -ex 'shell date -u +"# gdb detached at %H:%M:%S.%3N"' 2>&1 ||
+                echo "(gdb failed or timed out after ${stall_gdb_timeout_s}s)"
+        else
+            echo "(gdb is not installed: only the /proc parts above)"
+        fi
+    } >"$file" 2>&1
+}
+
 if ((soak)); then
     echo "== soak: $soak_sessions sessions at $soak_rate turns/s for ${soak_seconds}s"
+    stall_files=0
     for c in $contenders; do
         start_server "$c" || {
             failures=$((failures + 1))
@@ -263,27 +334,68 @@ if ((soak)); then
         echo "# seconds rss_kb" >"$samples"
         protocol=v1
         [[ $c == echo ]] && protocol=echo
+        # The progress file lives on tmpfs when there is one: appending to a file on a disk under
+        # writeback pressure can block, and the generator must never wait for a disk.
+        if [[ -d /dev/shm && -w /dev/shm ]]; then
+            progress=$(mktemp /dev/shm/heregoes-soak-progress.XXXXXX)
+        else
+            progress=$(mktemp "$out/soak-progress.XXXXXX")
+        fi
         "${pin_client[@]}" "$load_dir/bench_loadgen" --port "$port" --walk "$walk" \
             --protocol "$protocol" --server-pid "$server_pid" --label "$c" --mode open \
             --sessions "$soak_sessions" --rate "$soak_rate" --warmup 5 --measure "$soak_seconds" \
+            --window-seconds "$soak_window_seconds" --progress "$progress" \
             >"$out/soak-$c.json" 2>>"$out/loadgen.log" &
         loadgen_pid=$!
-        started=$SECONDS
+        started=$SECONDS next_sample=0 snapshots=0 last_snapshot=$((SECONDS - stall_snapshot_gap_s))
+        stall_list=()
         while kill -0 "$loadgen_pid" 2>/dev/null; do
-            echo "$((SECONDS - started)) $(rss_kb "$server_pid")" >>"$samples"
-            sleep "$soak_sample_every"
+            elapsed=$((SECONDS - started))
+            if ((elapsed >= next_sample)); then
+                echo "$elapsed $(rss_kb "$server_pid")" >>"$samples"
+                next_sample=$((next_sample + soak_sample_every))
+            fi
+            age=$(progress_oldest_ms "$progress")
+            if [[ -n $age ]] && ((age > stall_threshold_ms && snapshots < stall_snapshot_limit &&
+                SECONDS - last_snapshot >= stall_snapshot_gap_s)); then
+                snapshots=$((snapshots + 1))
+                stall_files=$((stall_files + 1))
+                last_snapshot=$SECONDS
+                snapshot=$out/stall-stacks-$stall_files.txt
+                echo "  $c: stall at ${elapsed}s: the oldest outstanding turn was due ${age} ms ago;" \
+                    "taking stacks into $snapshot"
+                capture_stacks "$server_pid" "$snapshot" \
+                    "$c, ${elapsed}s into the soak, oldest outstanding turn due ${age} ms ago"
+                stall_list+=("$snapshot")
+            fi
+            sleep 1
         done
         wait "$loadgen_pid" || failures=$((failures + 1))
         stop_server
+        mv "$progress" "$out/soak-$c-progress.txt"
+        progress=
         cat "$out/soak-$c.json" >>"$results"
         # Growth from the first sample once every session is open (after one interval) to the end.
         awk -v c="$c" 'NR > 1 && $2 != "" {n++; if (n <= 2) {first = $2; t0 = $1} last = $2; t = $1}
             END {printf "  %s: VmRSS %d KB at %d s -> %d KB at %d s (%+.1f%%)\n", c, first, t0,
                  last, t, first ? 100 * (last - first) / first : 0}' "$samples"
-        echo "  $c: $(grep -o '"turns_per_s":[0-9.]*\|"p99_us":[0-9.]*\|"errors":[0-9]*' \
-            "$out/soak-$c.json" | tr '\n' ' ')"
+        # The whole-run figures, from the top level only (the windows carry fields of the same name).
+        echo "  $c: $(sed 's/,"windows":\[[^]]*\]//' "$out/soak-$c.json" |
+            grep -o '"turns_per_s":[0-9.]*\|"p50_us":[0-9.]*\|"p99_us":[0-9.]*\|"max_us":[0-9.]*\|"errors":[0-9]*' |
+            tr '\n' ' ')"
+        "$load_dir/bench_report" --windows "$out/soak-$c.json" ||
+            echo "  $c: no latency series in $out/soak-$c.json"
+        awk -v c="$c" '$1 == "progress" && NF == 7 && $7 == "end" && $5 + 0 >= max {max = $5; at = $2}
+            END {printf "  %s: longest wait of an outstanding turn in the progress lines: %d ms, %.0f s after the generator started\n",
+                 c, max, at}' "$out/soak-$c-progress.txt"
+        if ((${#stall_list[@]})); then
+            echo "  $c: stall snapshots: ${stall_list[*]}"
+        else
+            echo "  $c: no stall snapshot (no progress line read showed a turn outstanding over" \
+                "${stall_threshold_ms} ms)"
+        fi
     done
-    echo "samples:   $out/soak-*.txt"
+    echo "samples:   $out/soak-*.txt (VmRSS), $out/soak-*-progress.txt (every second)"
     ((failures == 0)) || exit 1
     exit 0
 fi

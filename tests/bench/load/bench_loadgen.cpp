@@ -5,12 +5,14 @@
 
 #include "tests/bench/load/load_driver.hpp"
 #include "tests/bench/load/loadgen_options.hpp"
+#include "tests/bench/load/progress_file.hpp"
 #include "tests/bench/load/walk.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <sys/resource.h>
 
@@ -43,10 +45,19 @@ int main(int argc, char** argv) {
         std::cerr << "bench_loadgen: " << w.error().to_string() << "\n";
         return 2;
     }
+    std::optional<progress_file> progress;
+    if (!options->progress_path.empty()) {
+        auto opened = progress_file::open(options->progress_path);
+        if (!opened) {
+            std::cerr << "bench_loadgen: " << opened.error().to_string() << "\n";
+            return 2;
+        }
+        progress.emplace(std::move(*opened));
+    }
     raise_open_file_limit();
     // One thread drives every session: concurrency hint 1 lets Asio skip its internal locking.
     boost::asio::io_context ioc(1);
-    load_driver driver(ioc, *options, *w);
+    load_driver driver(ioc, *options, *w, progress ? &*progress : nullptr);
     const auto result = driver.run();
     std::cout << result.dump() << std::endl;
     return result.value("errors", std::size_t{0}) == 0 ? 0 : 1;

@@ -5,12 +5,18 @@
 // 0 when every contender produced at least one kept run of every phase it was asked for and no
 // kept run had errors. `bench_report --peak LABEL FILE` prints only LABEL's saturation: the highest
 // closed-loop median turns/s over the session counts (run.sh uses it to choose the offered rates).
+// `bench_report --windows FILE` prints, for every result line with a latency series (the soak),
+// its worst windows by p99 and how many windows passed 100 ms, so a reader sees at once whether a
+// bad tail was one event or spread over the run.
+
+#include "tests/bench/load/window_summary.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -70,6 +76,86 @@ std::string spread(const runs& r, const char* field, int decimals) {
     return text;
 }
 
+// How many of a soak's windows the summary lists, worst p99 first: enough to see whether the tail
+// is one event (one or two bad windows) or spread out, short enough to read at a glance.
+constexpr std::size_t worst_window_count = 5;
+
+// A window whose p99 passes this is a bad window: 100 ms is over 10 times the engine's healthy
+// soak p99 at 5,000 turns/s on this machine, and a person waiting that long starts to notice.
+constexpr double slow_window_p99_us = 100'000;
+
+// "HH:MM:SS" (UTC) of a moment given as seconds since the epoch, to match the servers' logs.
+std::string utc_clock(double unix_s) {
+    const auto t = static_cast<std::time_t>(unix_s);
+    std::tm parts{};
+    gmtime_r(&t, &parts);
+    char text[16];
+    std::strftime(text, sizeof text, "%H:%M:%S", &parts);
+    return text;
+}
+
+// Prints the soak summary of every result line in `in` that carries a latency series; returns
+// how many such lines there were.
+std::size_t print_window_summaries(std::istream& in) {
+    std::size_t printed = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        json run;
+        try {
+            run = json::parse(line);
+        } catch (const json::parse_error&) {
+            continue; // not a result line
+        }
+        auto series = heregoes::bench::windows_from_result(run);
+        if (!series) {
+            if (run.is_object() && run.contains("windows")) {
+                std::cerr << "bench_report: " << series.error().to_string() << "\n";
+            }
+            continue;
+        }
+        ++printed;
+        const std::string label = run.value("label", "");
+        const double start_unix = run.value("windows_start_unix_s", 0.0);
+        const auto worst = heregoes::bench::worst_windows_by_p99(*series, worst_window_count);
+        std::printf("  %s: worst %zu of %zu windows of %.0f s by p99 (latency by intended send "
+                    "time; replies and errors by arrival):\n",
+                    label.c_str(),
+                    worst.size(),
+                    series->size(),
+                    run.value("window_seconds", 0.0));
+        std::printf("    %8s %8s %10s %10s %10s %7s %7s %7s %11s %10s\n",
+                    "start s",
+                    "UTC",
+                    "p50 ms",
+                    "p99 ms",
+                    "max ms",
+                    "due",
+                    "replies",
+                    "errors",
+                    "outstanding",
+                    "oldest ms");
+        for (const auto& w : worst) {
+            std::printf("    %8.0f %8s %10.1f %10.1f %10.1f %7llu %7llu %7llu %11llu %10.0f\n",
+                        w.start_s,
+                        start_unix > 0 ? utc_clock(start_unix + w.start_s).c_str() : "-",
+                        w.p50_us / 1e3,
+                        w.p99_us / 1e3,
+                        w.max_us / 1e3,
+                        static_cast<unsigned long long>(w.due),
+                        static_cast<unsigned long long>(w.replies),
+                        static_cast<unsigned long long>(w.errors),
+                        static_cast<unsigned long long>(w.outstanding),
+                        w.oldest_outstanding_ms);
+        }
+        std::printf("  %s: %zu of %zu windows had p99 over %.0f ms\n",
+                    label.c_str(),
+                    heregoes::bench::windows_with_p99_over(*series, slow_window_p99_us),
+                    series->size(),
+                    slow_window_p99_us / 1e3);
+    }
+    return printed;
+}
+
 std::string number(std::optional<double> value, int decimals) {
     if (!value) {
         return "—";
@@ -104,11 +190,14 @@ std::string point_key(const json& run) {
 
 int main(int argc, char** argv) {
     std::string peak_label;
+    bool windows = false;
     if (argc == 4 && std::string(argv[1]) == "--peak") {
         peak_label = argv[2];
+    } else if (argc == 3 && std::string(argv[1]) == "--windows") {
+        windows = true;
     } else if (argc != 2) {
-        std::cerr
-            << "usage: bench_report RESULTS.jsonl | bench_report --peak LABEL RESULTS.jsonl\n";
+        std::cerr << "usage: bench_report RESULTS.jsonl | bench_report --peak LABEL RESULTS.jsonl"
+                     " | bench_report --windows RESULTS.jsonl\n";
         return 2;
     }
     const char* path = argv[argc - 1];
@@ -116,6 +205,13 @@ int main(int argc, char** argv) {
     if (!in) {
         std::cerr << "bench_report: cannot open " << path << "\n";
         return 2;
+    }
+    if (windows) {
+        if (print_window_summaries(in) == 0) {
+            std::cerr << "bench_report: no result line in " << path << " has a latency series\n";
+            return 1;
+        }
+        return 0;
     }
     // label -> point -> runs
     std::map<std::string, std::map<std::string, runs>> table;

@@ -27,6 +27,9 @@ public:
     // Exact nearest-rank percentiles in microseconds; all zero when there are no samples.
     percentiles compute();
 
+    // Drops every sample and gives their memory back (a reduced window keeps only its stats).
+    void release() { std::vector<std::int64_t>().swap(samples_); }
+
 private:
     std::vector<std::int64_t> samples_;
 };

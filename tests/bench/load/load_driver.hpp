@@ -5,11 +5,15 @@
 // applies the mode's load: closed loop (every session sends its next turn as soon as the last one
 // ended), open loop (turns are due at fixed intended times; a due turn waits for a free session and
 // its latency counts from the intended time, so a stalled server cannot hide its stall), idle hold,
-// or connect churn. Server CPU and memory come from /proc around the measured window.
+// or connect churn. Server CPU and memory come from /proc around the measured window. In open loop
+// it can also cut the measured window into a latency series (latency_windows), and in any mode
+// append a progress line every second (progress_file) for run.sh's stall detector.
 
 #include "tests/bench/load/client_session.hpp"
 #include "tests/bench/load/latency_samples.hpp"
+#include "tests/bench/load/latency_windows.hpp"
 #include "tests/bench/load/loadgen_options.hpp"
+#include "tests/bench/load/progress_file.hpp"
 #include "tests/bench/load/walk.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -26,7 +30,11 @@ namespace heregoes::bench {
 
 class load_driver {
 public:
-    load_driver(boost::asio::io_context& ioc, const loadgen_options& options, const walk& w);
+    // `progress` (may be null) receives one line a second while the run lasts.
+    load_driver(boost::asio::io_context& ioc,
+                const loadgen_options& options,
+                const walk& w,
+                progress_file* progress);
 
     // Runs the configured mode to the end and returns the result line.
     nlohmann::json run();
@@ -55,6 +63,13 @@ private:
     void on_tick();
     void after_turn(client_session& s);
     void record_error(std::string text);
+    std::int64_t series_ns(bench_clock::time_point t) const;
+    std::size_t outstanding() const;
+    std::optional<bench_clock::time_point> oldest_outstanding_due() const;
+    void schedule_window_end();
+    void on_window_end();
+    void schedule_progress();
+    void write_progress();
 
     boost::asio::io_context& ioc_;
     const loadgen_options& options_;
@@ -68,6 +83,7 @@ private:
     // the mix of turns (and frames per turn) is the cycle's average, whatever the session count.
     std::vector<std::uint32_t> prewalk_left_;
     std::vector<char> alive_; // per session: connected and not failed
+    std::vector<char> busy_;  // per session: ready and a turn of the load in flight
     phase phase_ = phase::opening;
 
     std::size_t next_to_open_ = 0; // sessions created so far
@@ -77,6 +93,7 @@ private:
     std::size_t error_frames_ = 0;
     std::string first_error_;
     std::size_t in_flight_ = 0; // turns sent and not yet ended
+    std::uint64_t replies_ = 0; // turns of the load that ended, in every phase (for progress)
 
     // Open loop: sessions free to take a due turn, longest idle first. A stack would hand every
     // turn to the same few sessions and leave the rest idle until the server closes them.
@@ -103,8 +120,18 @@ private:
     std::optional<std::int64_t> slab_before_;
     std::optional<std::int64_t> slab_after_;
 
+    // Open loop with --window-seconds: the latency series of the measured window.
+    std::optional<latency_windows> windows_;
+    std::size_t windows_closed_ = 0;  // window ends recorded so far
+    double windows_start_unix_s_ = 0; // the series' start on the wall clock, to match server logs
+
+    progress_file* progress_;
+    std::uint64_t progress_lines_ = 0;
+
     boost::asio::steady_timer phase_timer_;
     boost::asio::steady_timer tick_timer_;
+    boost::asio::steady_timer window_timer_;
+    boost::asio::steady_timer progress_timer_;
 };
 
 } // namespace heregoes::bench

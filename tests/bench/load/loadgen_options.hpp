@@ -39,6 +39,8 @@ struct loadgen_options {
     std::size_t in_flight = 200;      // connects (and handshakes) in progress at once
     double hold_s = 2.0;              // idle: how long to hold before reading the server's memory
     int server_pid = 0;               // server process to read CPU and memory from; 0 = none
+    double window_seconds = 0.0;      // open: length of the latency series' windows; 0 = no series
+    std::string progress_path;        // a file to append one progress line to every second
     std::string label;                // free text copied into the JSON line (e.g. "engine")
 };
 

@@ -5,6 +5,7 @@
 
 #include "test_client.hpp"
 #include "test_server.hpp"
+#include "tests/engine/thread_names.hpp"
 
 #include <gtest/gtest.h>
 
@@ -71,6 +72,15 @@ struct raw_connection {
     net::io_context ioc;
     net::ip::tcp::socket socket{ioc};
 };
+
+// Stack snapshots and `top -H` show thread names; an operator must tell the network threads from
+// the store's and the log's.
+TEST(server_threads, the_network_threads_are_named_for_what_they_do) {
+    test_server s;
+    ASSERT_TRUE(s.ok());
+    EXPECT_TRUE(heregoes::testing::has_thread_named("hg-net-0"))
+        << "no network thread named hg-net-0";
+}
 
 TEST(server_session, start_sends_session_then_the_first_turn) {
     test_server s;

@@ -1,10 +1,12 @@
 #pragma once
 
 // A SQLite VFS for tests that makes the disk fail on cue. It wraps SQLite's own unix VFS and
-// passes every call through, except that a test can make the database file's reads or syncs, or
-// the write-ahead log's writes, fail with the I/O error a dying disk gives (EIO, reported by SQLite
-// as SQLITE_IOERR_READ, _WRITE or _FSYNC), from a chosen call on, until it clears the fault. A
-// store opened with sqlite_options::vfs = fault_injecting_vfs() then meets real SQLite error paths.
+// passes every call through, except that a test can make the database file's reads or syncs, the
+// write-ahead log's writes or syncs, or a sub-journal's reads or writes fail with the I/O error a
+// dying disk gives (EIO, reported by SQLite as SQLITE_IOERR_READ, _WRITE or _FSYNC) or, for a
+// write, the error of a full disk (SQLITE_FULL), from a chosen call on, until it clears the fault.
+// A store opened with sqlite_options::vfs = fault_injecting_vfs() then meets real SQLite error
+// paths.
 
 #include <atomic>
 
@@ -22,6 +24,8 @@ struct fault_switch {
     std::atomic<long> failures_left{-1};
     std::atomic<long> calls{0};  // calls seen, failed or not
     std::atomic<long> failed{0}; // calls failed
+    // A failing write reports a full disk (SQLITE_FULL) instead of an I/O error.
+    std::atomic<bool> disk_full{false};
 
     // Lets `passes` more calls through, then fails `failures` of them (-1: every one after).
     void fail_after(long passes, long failures = -1) {
@@ -31,9 +35,12 @@ struct fault_switch {
 };
 
 struct fault_switches {
-    fault_switch log_writes;     // xWrite on a -wal file
-    fault_switch database_reads; // xRead on a main database file
-    fault_switch database_syncs; // xSync on a main database file
+    fault_switch log_writes;         // xWrite on a -wal file
+    fault_switch database_reads;     // xRead on a main database file
+    fault_switch database_syncs;     // xSync on a main database file
+    fault_switch log_syncs;          // xSync on a -wal file
+    fault_switch sub_journal_writes; // xWrite on a statement journal moved to its temporary file
+    fault_switch sub_journal_reads;  // xRead on that file
 };
 
 // The switches every file opened through the VFS obeys.

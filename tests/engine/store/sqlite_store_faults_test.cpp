@@ -189,6 +189,16 @@ std::string save_all_again(sqlite_store& store,
     return {};
 }
 
+// Says what in `plan` was not reported failed, or "".
+std::string not_failed(const std::vector<planned_save>& plan) {
+    for (const auto& p : plan) {
+        if (p.reported != write_status::failed) {
+            return "session " + std::to_string(p.session) + " was not reported failed";
+        }
+    }
+    return {};
+}
+
 constexpr std::uint32_t gate_session = 900'000;
 
 class sqlite_store_faults : public ::testing::Test {
@@ -210,6 +220,18 @@ protected:
         if (busy_timeout.count() > 0) {
             options.busy_timeout = busy_timeout;
         }
+        auto store = open_sqlite_store(options);
+        EXPECT_TRUE(store) << store.error().to_string();
+        return store ? std::move(*store) : nullptr;
+    }
+
+    // Opens the store through the faults with synchronous=FULL, which fsyncs the log at commit.
+    std::unique_ptr<sqlite_store> open_with_full_sync() {
+        sqlite_options options;
+        options.path = path_;
+        options.on_error = errors_.sink();
+        options.vfs = fault_injecting_vfs();
+        options.synchronous = sqlite_sync::full;
         auto store = open_sqlite_store(options);
         EXPECT_TRUE(store) << store.error().to_string();
         return store ? std::move(*store) : nullptr;
@@ -245,6 +267,39 @@ protected:
         auto reopened = open(false);
         ASSERT_NE(reopened, nullptr);
         EXPECT_EQ(differences(*reopened, held_), "");
+    }
+
+    // Creates sessions 1..4 with small states, then saves a new small state on each in one
+    // batch, with `arm` run just before it; the plan with what the store reported. A batch this
+    // small stays in the writer's cache, so the log is first written when SQLite runs its COMMIT.
+    std::vector<planned_save> four_small_saves_meeting(sqlite_store& store,
+                                                       const std::function<void()>& arm) {
+        create(store, 1, 4, 16);
+        std::vector<planned_save> plan;
+        for (std::uint32_t n = 1; n <= 4; ++n) {
+            plan.push_back({n, "second " + std::to_string(n)});
+        }
+        EXPECT_EQ(gate_.save_in_one_batch(store, held_, plan, arm), "");
+        return plan;
+    }
+
+    // After a batch that met a fault: no statement ran after SQLite's rollback, every save of
+    // `plan` was reported failed, and the file holds what the store reported.
+    void expect_the_batch_failed_as_reported(sqlite_store& store,
+                                             const std::vector<planned_save>& plan) {
+        EXPECT_EQ(ran_after_rollback(errors_), "");
+        EXPECT_EQ(not_failed(plan), "");
+        EXPECT_EQ(differences(store, held_), "");
+    }
+
+    // Clears the faults; the next batch must commit on the versions the store reported, and the
+    // file, reopened once `store` has closed, hold exactly what was reported saved.
+    void expect_the_next_batch_commits(std::unique_ptr<sqlite_store>& store) {
+        clear_faults();
+        EXPECT_EQ(save_all_again(*store, gate_, held_, "after "), "");
+        EXPECT_TRUE(store->ready());
+        store.reset();
+        expect_file_matches_reports();
     }
 
     temp_dir dir_;
@@ -539,6 +594,262 @@ TEST_F(sqlite_store_faults,
     clear_faults();
     EXPECT_TRUE(checkpoint_when_free(*store));
     store.reset();
+    expect_file_matches_reports();
+}
+
+// --- Faults inside COMMIT, ROLLBACK TO and RELEASE ---------------------------------------------
+
+// The log write that COMMIT makes failing is an I/O error inside COMMIT, after which SQLite rolls
+// the transaction back (sqlite3_get_autocommit is 1 again). Nothing of the batch is in the file,
+// so every save in it must be reported failed, and the writer must not run a ROLLBACK of its own.
+TEST_F(sqlite_store_faults, a_log_write_that_fails_inside_commit_fails_every_save_of_the_batch) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    auto plan = four_small_saves_meeting(*store, [] { faults().log_writes.fail_after(0, 1); });
+    ASSERT_EQ(faults().log_writes.failed.load(), 1) << "no log write was attempted";
+    EXPECT_NE(errors_.first_with("COMMIT failed"), "") << "the failing write did not hit COMMIT";
+    EXPECT_EQ(errors_.first_with("ROLLBACK failed"), "");
+    expect_the_batch_failed_as_reported(*store, plan);
+    EXPECT_FALSE(store->ready());
+}
+
+// After a COMMIT whose log write failed the writer serves the next batch on the versions it
+// reported, and a reopened file holds exactly what was reported saved.
+TEST_F(sqlite_store_faults, after_a_log_write_fails_inside_commit_the_next_batch_commits) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    four_small_saves_meeting(*store, [] { faults().log_writes.fail_after(0, 1); });
+    ASSERT_EQ(faults().log_writes.failed.load(), 1);
+    expect_the_next_batch_commits(store);
+}
+
+// A full disk refusing COMMIT's log write ends the same way as an I/O error (SQLite rolls back
+// for SQLITE_FULL too), and the report tells the operator what to do about it.
+TEST_F(sqlite_store_faults, a_full_disk_refusing_commit_fails_the_batch_and_says_to_free_space) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    auto plan = four_small_saves_meeting(*store, [] {
+        faults().log_writes.disk_full = true;
+        faults().log_writes.fail_after(0, 1);
+    });
+    ASSERT_EQ(faults().log_writes.failed.load(), 1);
+    const std::string report = errors_.first_with("COMMIT failed");
+    EXPECT_NE(report.find("the disk is full: free space on it"), std::string::npos) << report;
+    expect_the_batch_failed_as_reported(*store, plan);
+    expect_the_next_batch_commits(store);
+}
+
+// A commit of more than 64 KiB of log goes to the file in pieces (wal_coalescing_vfs.hpp). When a
+// later piece fails, the earlier ones are in the -wal file already, but without the commit frame:
+// SQLite ignores them, rolls back, and the next commit writes over them. So the batch is reported
+// failed and neither it nor any torn part of it shows in the file.
+TEST_F(sqlite_store_faults, a_commit_whose_log_is_written_only_in_part_is_reported_failed) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    create(*store, 1, 4, 16);
+    std::vector<planned_save> plan;
+    for (std::uint32_t n = 1; n <= 4; ++n) {
+        plan.push_back({n, std::string(48 * 1024, static_cast<char>('A' + n))});
+    }
+    EXPECT_EQ(
+        gate_.save_in_one_batch(*store, held_, plan, [] { faults().log_writes.fail_after(1, 1); }),
+        "");
+    ASSERT_EQ(faults().log_writes.failed.load(), 1) << "the commit went out in one write";
+    EXPECT_NE(errors_.first_with("COMMIT failed"), "");
+    expect_the_batch_failed_as_reported(*store, plan);
+    expect_the_next_batch_commits(store);
+}
+
+// With synchronous=FULL, COMMIT fsyncs the log after writing the batch's frames, commit frame
+// included. When that fsync fails SQLite fails the COMMIT and rolls the transaction back before it
+// publishes the frames to the log's index, so no reader or later commit sees them: every save of
+// the batch is reported failed, the report says to check the disk, and the writer goes on.
+TEST_F(sqlite_store_faults,
+       a_failed_log_fsync_under_synchronous_full_fails_the_batch_and_says_to_check_the_disk) {
+    auto store = open_with_full_sync();
+    ASSERT_NE(store, nullptr);
+    auto plan = four_small_saves_meeting(*store, [] { faults().log_syncs.fail_after(0, 1); });
+    ASSERT_EQ(faults().log_syncs.failed.load(), 1) << "COMMIT did not fsync the log";
+    const std::string report = errors_.first_with("COMMIT failed");
+    EXPECT_NE(report.find("the disk reported an error: check it"), std::string::npos) << report;
+    expect_the_batch_failed_as_reported(*store, plan);
+    EXPECT_FALSE(store->ready());
+    expect_the_next_batch_commits(store);
+}
+
+// Under synchronous=NORMAL COMMIT does not fsync the log at all, which is why a failing log fsync
+// only matters under FULL: the batch commits however the fsync would have gone.
+TEST_F(sqlite_store_faults, under_synchronous_normal_commit_does_not_fsync_the_log) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    long syncs_before = 0;
+    auto plan = four_small_saves_meeting(*store, [&syncs_before] {
+        syncs_before = faults().log_syncs.calls.load();
+        faults().log_syncs.fail_after(0);
+    });
+    EXPECT_EQ(faults().log_syncs.calls.load(), syncs_before);
+    for (const auto& p : plan) {
+        EXPECT_EQ(p.reported, write_status::ok) << "session " << p.session;
+    }
+}
+
+// A save that changes more pages than the sub-journal keeps in memory moves its journal to a
+// temporary file. When a write to that file meets a full disk, the statement fails with
+// SQLITE_FULL, and since a single-row statement has no statement journal of its own SQLite rolls
+// the whole transaction back rather than that statement: the writer must not run ROLLBACK TO
+// (there is no savepoint left) and must report every save of the batch failed, the ones already
+// released before it included. So a disk fault never reaches ROLLBACK TO; a failure inside it
+// after an out-of-memory error is walked by the allocation test above.
+TEST_F(sqlite_store_faults, a_save_whose_journal_meets_a_full_disk_fails_the_whole_batch) {
+    auto store = open();
+    ASSERT_NE(store, nullptr);
+    create(*store, 1, 4, 256 * 1024);
+    std::vector<planned_save> plan{{1, "small before"}, {2, "small before"}};
+    plan.push_back({3, std::string(256 * 1024, 'z')});
+    plan.push_back({4, "small after"});
+    EXPECT_EQ(gate_.save_in_one_batch(*store,
+                                      held_,
+                                      plan,
+                                      [] {
+                                          faults().sub_journal_writes.disk_full = true;
+                                          faults().sub_journal_writes.fail_after(1, 1);
+                                          faults().sub_journal_reads.fail_after(0);
+                                      }),
+              "");
+    ASSERT_EQ(faults().sub_journal_writes.failed.load(), 1) << "the journal never left memory";
+    EXPECT_NE(errors_.first_with("the disk is full: free space on it"), "");
+    EXPECT_EQ(errors_.first_with("ROLLBACK TO"), "");
+    EXPECT_EQ(faults().sub_journal_reads.calls.load(), 0) << "something read the journal back";
+    EXPECT_EQ(ran_after_rollback(errors_), "");
+    EXPECT_EQ(not_failed(plan), "");
+    EXPECT_EQ(differences(*store, held_), "");
+
+    clear_faults();
+    EXPECT_EQ(save_all_again(*store, gate_, held_, "after "), "");
+    store.reset();
+    expect_file_matches_reports();
+}
+
+// A plain connection through the faults, inside a transaction whose savepoint `one_write` has
+// changed a 512 KiB row, so its sub-journal has moved to its temporary file. Null when it could
+// not be set up (the test then fails on it).
+sqlite3* open_with_a_journal_in_its_file(const std::filesystem::path& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(
+            path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, fault_injecting_vfs()) !=
+            SQLITE_OK ||
+        sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16384;"
+                     "CREATE TABLE t (x BLOB);"
+                     "INSERT INTO t VALUES (zeroblob(512 * 1024));"
+                     "BEGIN; SAVEPOINT one_write; UPDATE t SET x = randomblob(512 * 1024);",
+                     nullptr,
+                     nullptr,
+                     nullptr) != SQLITE_OK ||
+        faults().sub_journal_writes.calls.load() == 0) {
+        sqlite3_close_v2(db);
+        return nullptr;
+    }
+    return db;
+}
+
+// Makes every read, write and sync a switch covers fail.
+void fail_every_file_call() {
+    for (fault_switch* s : {&faults().log_writes,
+                            &faults().log_syncs,
+                            &faults().database_reads,
+                            &faults().database_syncs,
+                            &faults().sub_journal_writes,
+                            &faults().sub_journal_reads}) {
+        s->fail_after(0);
+    }
+}
+
+// RELEASE of a savepoint inside the batch's transaction only forgets where the savepoint began:
+// it reads, writes and syncs no file (a sub-journal in a file is kept to the end of the
+// transaction), so a failing disk cannot fail it. This is why the writer has no disk fault to
+// handle at RELEASE; out of memory there is covered by the allocation walk above.
+TEST_F(sqlite_store_faults,
+       release_inside_a_transaction_touches_no_file_so_no_disk_fault_fails_it) {
+    sqlite3* db = open_with_a_journal_in_its_file(path_);
+    ASSERT_NE(db, nullptr) << "the sub-journal never moved to its file";
+    fail_every_file_call();
+    EXPECT_EQ(sqlite3_exec(db, "RELEASE one_write", nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    EXPECT_EQ(sqlite3_get_autocommit(db), 0) << "RELEASE ended the transaction";
+    clear_faults();
+    EXPECT_EQ(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close_v2(db);
+}
+
+// ROLLBACK TO reads the pages it restores back from the sub-journal. When that read fails, SQLite
+// reports the I/O error and rolls the whole transaction back (sqlite3_get_autocommit is 1 again),
+// so the writer's end_write must treat a failed ROLLBACK TO as a lost batch, not run ROLLBACK on
+// a transaction that is gone. In the store no disk fault gets here (a save failing on the disk
+// loses the transaction first, as the test above shows); out of memory can, and the allocation
+// walk covers that path.
+TEST_F(sqlite_store_faults, a_rollback_to_that_cannot_read_its_journal_ends_the_transaction) {
+    sqlite3* db = open_with_a_journal_in_its_file(path_);
+    ASSERT_NE(db, nullptr) << "the sub-journal never moved to its file";
+    faults().sub_journal_reads.fail_after(0);
+    EXPECT_EQ(sqlite3_exec(db, "ROLLBACK TO one_write", nullptr, nullptr, nullptr) & 0xff,
+              SQLITE_IOERR);
+    EXPECT_GE(faults().sub_journal_reads.failed.load(), 1);
+    EXPECT_NE(sqlite3_get_autocommit(db), 0) << "the transaction survived the failed ROLLBACK TO";
+    clear_faults();
+    sqlite3_close_v2(db);
+}
+
+// A failed log fsync leaves the batch's frames, commit frame included, in the -wal file, though
+// SQLite rolled the batch back and the store reported every save of it failed. When the process
+// dies before another commit writes over them (kill -9, or a crash), the next open replays the log
+// from the file and must not bring that batch back: the connections were told those saves failed
+// and would hold versions the file had passed. The child saves, meets the failing fsync, and exits
+// without closing the store; the parent reopens the file.
+TEST_F(sqlite_store_faults, a_batch_whose_log_fsync_failed_does_not_come_back_after_a_crash) {
+    constexpr std::size_t verdict_bytes = 512;
+    auto verdict = drawn_in_forked_child(std::string(verdict_bytes, '\0'), [&](std::string& out) {
+        const std::string said = [&]() -> std::string {
+            auto store = open_with_full_sync();
+            if (store == nullptr) {
+                return "could not open the store";
+            }
+            for (std::uint32_t n = 1; n <= 4; ++n) {
+                if (save_now(*store, write_of(key_of(n), 0, "first")) != write_status::ok) {
+                    return "could not create the sessions";
+                }
+                held_[n] = held_session{1, "first"};
+            }
+            std::vector<planned_save> plan;
+            for (std::uint32_t n = 1; n <= 4; ++n) {
+                plan.push_back({n, "lost"});
+            }
+            auto wrong = gate_.save_in_one_batch(
+                *store, held_, plan, [] { faults().log_syncs.fail_after(0); });
+            if (!wrong.empty()) {
+                return wrong;
+            }
+            if (faults().log_syncs.failed.load() == 0) {
+                return "COMMIT did not fsync the log";
+            }
+            if (auto reported = not_failed(plan); !reported.empty()) {
+                return reported;
+            }
+            // Dies as a killed process does: no close, so no checkpoint and the log stays.
+            (void)store.release();
+            return {};
+        }();
+        out.assign(verdict_bytes, '\0');
+        said.copy(out.data(), verdict_bytes - 1);
+        return true;
+    });
+    ASSERT_TRUE(verdict) << verdict.error().message;
+    ASSERT_STREQ(verdict->c_str(), "");
+    ASSERT_GT(std::filesystem::file_size(path_.string() + "-wal"), 0U);
+    for (std::uint32_t n = 1; n <= 4; ++n) {
+        held_[n] = held_session{1, "first"};
+    }
     expect_file_matches_reports();
 }
 

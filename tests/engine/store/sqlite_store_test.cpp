@@ -9,12 +9,15 @@
 #include "engine/store/token.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
 #include "tests/engine/store/database_files.hpp"
+#include "tests/engine/store/raw_db.hpp"
 #include "tests/engine/store/sealed_turns.hpp"
 #include "tests/engine/store/temp_dir.hpp"
+#include "tests/engine/thread_names.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -288,6 +291,98 @@ TEST_F(sqlite_store_file, the_log_is_checkpointed_in_the_background_while_open) 
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_GE(std::filesystem::file_size(path_), before + 4'000'000);
+}
+
+// Sessions that move in step (started together, talking at one pace) trim their old replay rows
+// on different turns. When they all trimmed on the same turn, every save of it walked and deleted
+// a window's worth of rows, and in the soak the writer fell up to 24 s behind every 256 frames.
+TEST_F(sqlite_store_file, sessions_moving_in_step_trim_their_old_frames_on_different_turns) {
+    auto store = open();
+    constexpr std::uint32_t sessions = 32;
+    constexpr std::uint32_t frames_per_turn = 8;
+    // 768 frames: every session passes one trim point, past frame 512.
+    constexpr std::uint32_t turns = 768 / frames_per_turn;
+    int rounds_with_a_trim = 0;
+    std::int64_t rows = 0;
+    for (std::uint32_t turn = 0; turn < turns; ++turn) {
+        for (std::uint32_t n = 0; n < sessions; ++n) {
+            auto w = write_of(key_of(n), turn, "state");
+            w.frames = turn_frames{turn * frames_per_turn + 1, (turn + 1) * frames_per_turn, "x"};
+            store->save(std::move(w), [](write_status) {});
+        }
+        store->flush();
+        raw_db db(path_);
+        const auto now = db.number("SELECT COUNT(*) FROM replay");
+        if (now < rows + static_cast<std::int64_t>(sessions)) {
+            ++rounds_with_a_trim;
+        }
+        rows = now;
+    }
+    // 32 sessions over the 32 turns of a stride fall on about 20 different turns; all on one turn
+    // is what this guards against.
+    EXPECT_GE(rounds_with_a_trim, 8);
+    EXPECT_LT(rows, static_cast<std::int64_t>(sessions * turns)) << "nothing was trimmed";
+}
+
+// Stack snapshots and `top -H` show thread names, and an operator reading one must tell the
+// store's threads from the network threads.
+TEST_F(sqlite_store_file, the_store_threads_carry_names_that_say_what_they_do) {
+    auto store = open();
+    ASSERT_EQ(save_now(*store, write_of(key_of(1), 0, "first")), write_status::ok);
+    for (const char* expected : {"hg-writer", "hg-reader", "hg-checkpoint"}) {
+        EXPECT_TRUE(heregoes::testing::has_thread_named(expected))
+            << "no thread named " << expected;
+    }
+}
+
+// A reader holding an old snapshot keeps the log from starting over, so the log file grows past
+// its usual size. Once the reader lets go and the log starts over, the file is cut back to the
+// limit rather than keeping that size on disk.
+TEST_F(sqlite_store_file, a_log_that_grew_past_its_limit_is_cut_back_when_it_starts_over) {
+    auto store = open();
+    ASSERT_EQ(save_now(*store, write_of(key_of(1), 0, "first")), write_status::ok);
+    const std::string log_path = path_.string() + "-wal";
+
+    sqlite3* reader = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &reader, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM sessions;", nullptr, nullptr, nullptr),
+        SQLITE_OK);
+
+    // Each 16 KiB state takes at least four pages of log; saved in rounds so the queue stays small.
+    const std::string state(16 * 1024, 's');
+    constexpr std::uint32_t saves_per_round = 500;
+    constexpr int max_rounds = 40; // 20,000 saves, over 300 MB of log: far past the limit
+    std::uint32_t next = 100;
+    for (int round = 0; round < max_rounds && std::filesystem::file_size(log_path) <=
+                                                  static_cast<std::uintmax_t>(log_size_limit_bytes);
+         ++round) {
+        for (std::uint32_t i = 0; i < saves_per_round; ++i) {
+            store->save(write_of(key_of(next++), 0, state), [](write_status) {});
+        }
+        store->flush();
+    }
+    const auto grown = std::filesystem::file_size(log_path);
+    ASSERT_GT(grown, static_cast<std::uintmax_t>(log_size_limit_bytes))
+        << "the log never grew past the limit, so there was nothing to cut back";
+
+    ASSERT_EQ(sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(reader);
+
+    // The writer copies the log at its next batch and starts it over at the one after; a
+    // background pass may hold the log for a while first, so allow many small batches.
+    constexpr int max_later_saves = 200;
+    for (int i = 0; i < max_later_saves && std::filesystem::file_size(log_path) >
+                                               static_cast<std::uintmax_t>(log_size_limit_bytes);
+         ++i) {
+        ASSERT_EQ(save_now(*store, write_of(key_of(next++), 0, "later")), write_status::ok);
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_LE(std::filesystem::file_size(log_path),
+              static_cast<std::uintmax_t>(log_size_limit_bytes));
+    auto loaded = load_now(*store, key_of(next - 1));
+    ASSERT_TRUE(loaded);
+    EXPECT_TRUE(loaded->has_value());
 }
 
 // Past the log's hard limit the writer copies the rest of the log itself. SQLite refuses that
