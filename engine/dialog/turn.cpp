@@ -570,9 +570,9 @@ private:
 } // namespace
 
 void turn_output::clear() {
-    // Strings with storage of their own go to the spares emptied, so what they said does not
-    // outlive the turn but their capacity does. Short strings live inside the string object and
-    // are not worth keeping.
+    // Strings with storage of their own go to the spares emptied: no caller can read what they
+    // said, but the bytes stay in the kept buffer until a later turn writes over them, as they
+    // would in freed memory. Short strings live inside the string object and are not worth keeping.
     const auto keep = [this](std::string& s) {
         if (s.capacity() > std::string().capacity() && spare_strings.size() < max_spare_strings) {
             s.clear();

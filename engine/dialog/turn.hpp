@@ -39,12 +39,13 @@ struct turn_output {
     bool forget_requested = false;     // the person asked to erase their data ("delete my data")
     std::vector<state_index> entered;  // states entered this turn, in order (coverage, tracing)
     // Working memory the turn reuses between calls (normalised text, matched pattern indexes).
-    // Meaningless to callers; emptied by clear() so no typed text lingers in it.
+    // Meaningless to callers; emptied by clear(), not wiped: no caller can read typed text in
+    // it, though its bytes stay in the buffer until the next turn writes over them.
     std::string scratch_text;
     std::vector<int> scratch_matches;
     // Storage of earlier turns' messages, emptied by clear() and kept for its capacity: the next
     // turn renders into these strings and fills this choice list instead of allocating new ones.
-    // Meaningless to callers; all of it is empty, so no text stays readable in it.
+    // Meaningless to callers; all of it is empty (not wiped), so no caller can read text in it.
     std::vector<std::string> spare_strings;
     std::vector<choice> spare_choices;
     // Empties everything above for the next turn, keeping capacity.
