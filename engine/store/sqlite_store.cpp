@@ -216,6 +216,28 @@ constexpr const char* migrations[] = {
     // which a row is: 0 (replay_form::frame) for every row written before, 1 (replay_form::turn)
     // for every row written from now on. A column with a constant default rewrites no row.
     "ALTER TABLE replay ADD COLUMN form INTEGER NOT NULL DEFAULT 0;",
+    // 5: a trim goes straight to the rows it drops. Until now a session's trim walked its chain
+    // back from the newest row over the whole window, reading about 180 rows it kept to reach the
+    // 90 or so it drops: 40% of a trim's instructions, and with 1,000 busy sessions nearly every
+    // one of those rows a page the writer's cache had already dropped, read back from disk. Now
+    // the session row remembers, at each crossing of its trim stride, the row that was newest
+    // just before it (trim_mark_next), and one crossing later that id moves to trim_mark; the
+    // trim at the crossing after that drops trim_mark and every row behind it. That row's frames
+    // all lie before a crossing two strides (the whole window) back, so it is always behind the
+    // window (apply_save says why), and no row the window needs is ever dropped.
+    //
+    // Why a mark cannot lead into another session (see migration 3 for the ids). A mark names a
+    // row of its own session's chain that is older than the session's newest row, which exists
+    // as long as the session does. So while a mark exists, an id above it exists too, and SQLite
+    // hands out only ids above the highest: a mark whose row a trim has dropped names nothing,
+    // never a row of another session. Erase and purge delete the session row, marks and all,
+    // with its chain.
+    //
+    // Both columns start NULL, for new sessions and for those of older files alike; a session
+    // without a mark trims by the walk from its newest row, as before, until its marks are set
+    // (two crossings). A column with no default rewrites no row.
+    "ALTER TABLE sessions ADD COLUMN trim_mark INTEGER;"
+    "ALTER TABLE sessions ADD COLUMN trim_mark_next INTEGER;",
 };
 static_assert(static_cast<int>(replay_form::frame) == 0 && static_cast<int>(replay_form::turn) == 1,
               "migration 4 and every stored row use these numbers");
@@ -277,8 +299,8 @@ bool copy_frames_to_replay(sqlite3* db) {
 }
 
 // A session longer than the replay window drops its oldest replay rows once every this many frames,
-// by walking its chain back from the newest row: an amortised step or two per turn, where checking
-// on every turn would walk the whole window each time.
+// from the row it marked two strides before (migration 5): an amortised step or two per turn,
+// where checking on every turn would walk the whole window each time.
 constexpr std::uint32_t trim_stride_frames = max_frames_kept / 2;
 
 // Where in the stride a session trims, from its key. Sessions that move in step (started together,
@@ -466,7 +488,7 @@ private:
     expected<write_status> apply_save(const session_write& write);
     bool apply_erase(const session_key& key);
     // Drops the replay rows, from row `from` back along its chain, whose frames are all at or
-    // before `cutoff`.
+    // before `cutoff`. `from` is the newest row, or a row known to be behind the window.
     expected<void> trim_replay(std::int64_t from, std::uint32_t cutoff);
     expected<std::size_t> apply_purge(std::int64_t cutoff, std::int64_t transcript_cutoff);
     // Sets the writer's secure_delete mode ("ON" or "FAST"); false after reporting a failure.
@@ -742,13 +764,16 @@ expected<void> sqlite_store::engine::open_writer() {
         {&insert_session_,
          "INSERT INTO sessions (key, version, state, touched) VALUES (?1, 1, ?2, ?3) "
          "ON CONFLICT (key) DO NOTHING"},
-        {&find_session_, "SELECT id, version, touched, replay_head FROM sessions WHERE key = ?1"},
+        {&find_session_,
+         "SELECT id, version, touched, replay_head, trim_mark, trim_mark_next FROM sessions "
+         "WHERE key = ?1"},
         // Two forms, so that the sessions_by_touched index entry moves only when `touched` does.
         {&update_session_,
-         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4 WHERE id = ?1"},
+         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4, trim_mark = ?5, "
+         "trim_mark_next = ?6 WHERE id = ?1"},
         {&update_touched_session_,
-         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4, touched = ?5 WHERE id = "
-         "?1"},
+         "UPDATE sessions SET version = ?2, state = ?3, replay_head = ?4, trim_mark = ?5, "
+         "trim_mark_next = ?6, touched = ?7 WHERE id = ?1"},
         {&link_session_, "UPDATE sessions SET replay_head = ?2 WHERE id = ?1"},
 
         {&insert_replay_,
@@ -1040,6 +1065,9 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
     sqlite3* w = writer_db_.get();
     std::int64_t id = 0;
     std::int64_t head = 0;
+    // Where the session's next two trims start (migration 5); 0 when not known yet.
+    std::int64_t mark = 0;
+    std::int64_t mark_next = 0;
     bool touch = false;
     if (write.expected_version == 0) {
         statement_use insert(insert_session_);
@@ -1067,6 +1095,8 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
         id = find.integer(0);
         touch = write.now_unix - find.integer(2) >= touch_granularity_seconds;
         head = find.integer(3); // NULL reads as 0: no replay rows yet
+        mark = find.integer(4); // NULL reads as 0: no mark
+        mark_next = find.integer(5);
     }
     std::int64_t new_head = head;
     if (write.frames) {
@@ -1083,15 +1113,28 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
             }
         }
         new_head = sqlite3_last_insert_rowid(w);
-        // Once every trim_stride_frames, past the window, at the session's own phase: drop the
-        // rows wholly older than it. A row straddling the edge stays, and open_replay leaves out
-        // its frames behind the edge.
+        // Once every trim_stride_frames, at the session's own phase (a crossing), past the
+        // window: drop the rows wholly older than it. A row straddling the edge stays, and
+        // open_replay leaves out its frames behind the edge.
+        //
+        // The trim starts at `mark`, the row that was newest just before the crossing two
+        // crossings back, when the session has one (migration 5), and walks back from the newest
+        // row otherwise. The mark is behind the window: each crossing passes at least one point
+        // of the session's stride (a frame whose seq plus the phase is a multiple of it), so this
+        // save's last frame is at least two strides (the window) past the point the marked
+        // crossing passed, and the marked row ends before that point. Rows between the mark and
+        // the window's edge stay until the next trim; the replay leaves them out.
         const std::uint32_t phase = trim_phase(write.key);
-        if (last_seq > max_frames_kept && (last_seq + phase) / trim_stride_frames !=
-                                              (first_seq - 1 + phase) / trim_stride_frames) {
-            if (auto trimmed = trim_replay(head, last_seq - max_frames_kept); !trimmed) {
-                return trimmed.error();
+        if ((last_seq + phase) / trim_stride_frames !=
+            (first_seq - 1 + phase) / trim_stride_frames) {
+            if (last_seq > max_frames_kept) {
+                if (auto trimmed = trim_replay(mark != 0 ? mark : head, last_seq - max_frames_kept);
+                    !trimmed) {
+                    return trimmed.error();
+                }
             }
+            mark = mark_next;
+            mark_next = head;
         }
     }
     if (write.expected_version == 0) {
@@ -1109,8 +1152,10 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
         update.bind(2, static_cast<std::int64_t>(write.expected_version + 1));
         update.bind(3, write.sealed_state);
         update.bind_id(4, new_head);
+        update.bind_id(5, mark);
+        update.bind_id(6, mark_next);
         if (touch) {
-            update.bind(5, write.now_unix);
+            update.bind(7, write.now_unix);
         }
         if (update.step() != SQLITE_DONE) {
             return sqlite_error(w, "updating a session");
@@ -1142,8 +1187,9 @@ expected<write_status> sqlite_store::engine::apply_save(const session_write& wri
 
 expected<void> sqlite_store::engine::trim_replay(std::int64_t from, std::uint32_t cutoff) {
     sqlite3* w = writer_db_.get();
-    // One walk back from the newest row: rows after the cutoff stay; the first row wholly at or
-    // before it, and every row behind it, go.
+    // One walk back from `from` (the session's mark, or its newest row): rows after the cutoff
+    // stay; the first row wholly at or before it, and every row behind it, go. From a mark the
+    // first row already goes, so the walk reads only rows it drops.
     bool dropping = false;
     std::int64_t row = from;
     // The chain at a trim spans the window, the stride since the last trim and a straddling row:

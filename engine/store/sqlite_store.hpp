@@ -49,7 +49,7 @@ struct sqlite_options {
 };
 
 // The schema version this build writes; a file with a newer one is refused at open.
-inline constexpr int sqlite_schema_version = 4;
+inline constexpr int sqlite_schema_version = 5;
 
 class sqlite_store final : public session_store {
 public:

@@ -91,9 +91,20 @@ private:
     sqlite3* db_ = nullptr;
 };
 
+// Takes a file this build created back to schema 4, as a schema-4 build would have created it:
+// migration 5 only added the sessions table's two trim marks. The error message, or empty.
+inline std::string downgrade_to_schema_4(raw_db& db) {
+    return db.exec("ALTER TABLE sessions DROP COLUMN trim_mark;"
+                   "ALTER TABLE sessions DROP COLUMN trim_mark_next;"
+                   "PRAGMA user_version=4;");
+}
+
 // Takes a file this build created back to schema 3, as a schema-3 build would have created it:
 // migration 4 only added the replay table's `form` column. The error message, or empty.
 inline std::string downgrade_to_schema_3(raw_db& db) {
+    if (std::string failed = downgrade_to_schema_4(db); !failed.empty()) {
+        return failed;
+    }
     return db.exec("ALTER TABLE replay DROP COLUMN form; PRAGMA user_version=3;");
 }
 

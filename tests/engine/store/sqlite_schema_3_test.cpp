@@ -13,6 +13,7 @@
 #include "tests/engine/store/database_files.hpp"
 #include "tests/engine/store/raw_db.hpp"
 #include "tests/engine/store/sealed_turns.hpp"
+#include "tests/engine/store/store_file.hpp"
 #include "tests/engine/store/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -77,13 +78,7 @@ protected:
 
     std::string all_file_bytes() const { return heregoes::store::testing::all_file_bytes(path_); }
 
-    std::unique_ptr<sqlite_store> open() {
-        sqlite_options options;
-        options.path = path_;
-        auto store = open_sqlite_store(options);
-        EXPECT_TRUE(store) << store.error().to_string();
-        return store ? std::move(*store) : nullptr;
-    }
+    std::unique_ptr<sqlite_store> open() { return open_store_file(path_); }
 
     // Frame `seq` sealed alone, as builds before schema 4 kept it.
     frame_record frame_of(const old_session& s, std::uint32_t seq) {
