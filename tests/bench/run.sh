@@ -16,7 +16,7 @@
 #        HEREGOES_BIN (default $BUILD_DIR/heregoes), BENCH_SERVER_CONFIG (tests/bench/server.json),
 #        BENCH_DIALOGS_DIR (dialogs), BENCH_DIALOG (first-session), BENCH_WALK (the walk file),
 #        BENCH_SOAK_SECONDS (600), BENCH_SOAK_RATE (5000), BENCH_SOAK_SESSIONS (10000),
-#        BENCH_SOAK_WINDOW_SECONDS (10), BENCH_STALL_GDB (1; 0 takes no gdb stacks on a stall)
+#        BENCH_SOAK_WINDOW_SECONDS (10), BENCH_STALL_PROFILE (1; 0 takes no perf profile on a stall)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -55,15 +55,23 @@ soak_window_seconds=${BENCH_SOAK_WINDOW_SECONDS:-10}
 # second) says the oldest outstanding turn, one due and not yet answered, whether sent or still
 # waiting for a free session, has been due for more than stall_threshold_ms. 2 s is over 20 times
 # the engine's worst healthy soak p99 on this machine (85 ms), so nothing healthy trips it, and
-# short enough to catch a stall while it lasts (soak 6 waited 53 s). Each snapshot stops the
-# server for 2-5 s while gdb reads it, so there are at most stall_snapshot_limit per
-# contender and stall_snapshot_gap_s between them: enough to see whether two stalls have one cause.
+# short enough to catch a stall while it lasts (soak 6 waited 53 s). At most stall_snapshot_limit
+# snapshots per contender, stall_snapshot_gap_s apart: enough to see whether two stalls have one
+# cause, and few enough that their profiles stay small.
 stall_threshold_ms=2000
 stall_snapshot_limit=3
 stall_snapshot_gap_s=30
-# How long one gdb snapshot may take before it is abandoned (attaching and reading the symbols of
-# a RelWithDebInfo build takes a few seconds; a hung gdb must not hold up the soak).
-stall_gdb_timeout_s=120
+# How long a snapshot's perf profile samples the stalled server. perf samples without stopping it
+# (gdb, used before, stopped it for 2-5 s and so lengthened the very stall it was looking at), and
+# 3 s is long enough to catch a writer that comes back to the same function for a whole stall.
+stall_profile_seconds=3
+# Samples per second of on-CPU time: about 1,500 stacks in 3 s on a busy core, enough to rank the
+# hot functions, at a cost of well under 1% of the core. A prime, so it does not beat with timers.
+stall_profile_hz=499
+# Bytes of each thread's stack perf copies per sample to unwind it afterwards (--call-graph dwarf;
+# the RelWithDebInfo build keeps no frame pointers). 16 KiB reaches from a system call back to the
+# writer's or the network thread's loop.
+stall_profile_stack_bytes=16384
 ((soak)) && contenders=${BENCH_CONTENDERS:-engine}
 walk=${BENCH_WALK:-$repo/tests/bench/load/walks/first-session.json}
 dialogs_dir=${BENCH_DIALOGS_DIR:-$repo/dialogs}
@@ -284,13 +292,14 @@ progress_oldest_ms() {
         awk '$1 == "progress" && NF == 7 && $7 == "end" {age = $5} END {if (age != "") print age}'
 }
 
-# One snapshot of a stalled server into a file: first each thread's state, kernel wait channel,
-# current system call and kernel stack from /proc (cheap, taken before gdb stops anything, and
-# they show a thread blocked in the kernel, e.g. in D state writing to a file on a busy disk),
-# then every thread's user-space stack from gdb when it is installed. gdb reads the executable's
-# symbols before it attaches, so the server is stopped only while gdb attaches and unwinds (2-5 s
-# on this shared machine; `gdb -p` also holds it while reading symbols); the file records when
-# that was, since the windows it falls in carry the pause. BENCH_STALL_GDB=0 leaves gdb out.
+# One snapshot of a stalled server into a file: each thread's state, kernel wait channel, current
+# system call and kernel stack from /proc (they show a thread blocked in the kernel, e.g. in D
+# state writing to a file on a busy disk), then a perf profile of stall_profile_seconds into
+# <file>.perf.data when perf is installed. The profile records two events with their user-space
+# stacks: cpu-clock, where the threads spend the core, and sched:sched_switch, where each thread
+# went to sleep (a writer waiting in fdatasync, a network thread waiting on a lock). Nothing is
+# stopped; render_stall_profiles turns the recordings into text once the server has stopped, so
+# the reading costs the soak nothing. BENCH_STALL_PROFILE=0 leaves perf out.
 capture_stacks() { # pid file why
     local pid=$1 file=$2 t
     {
@@ -306,20 +315,50 @@ capture_stacks() { # pid file why
             echo "### ${t##*/}"
             cat "$t/stack" 2>/dev/null || echo "(not readable)"
         done
-        echo "## user stacks (gdb)"
-        if [[ ${BENCH_STALL_GDB:-1} == 0 ]]; then
-            echo "(BENCH_STALL_GDB=0: only the /proc parts above)"
-        elif command -v gdb >/dev/null; then
-            DEBUGINFOD_URLS='' timeout "$stall_gdb_timeout_s" gdb -batch -nx "/proc/$pid/exe" \
-                -ex 'set pagination off' \
-                -ex 'shell date -u +"# gdb attaching at %H:%M:%S.%3N"' -ex "attach $pid" \
-                -ex 'thread apply all bt' -ex 'detach' \
-                -ex 'shell date -u +"# gdb detached at %H:%M:%S.%3N"' 2>&1 ||
-                echo "(gdb failed or timed out after ${stall_gdb_timeout_s}s)"
+        echo "## perf profile, ${stall_profile_seconds}s (the server keeps running)"
+        if [[ ${BENCH_STALL_PROFILE:-1} == 0 ]]; then
+            echo "(BENCH_STALL_PROFILE=0: only the /proc parts above)"
+        elif ! command -v perf >/dev/null; then
+            echo "(perf is not installed: only the /proc parts above)"
         else
-            echo "(gdb is not installed: only the /proc parts above)"
+            echo "# perf recording from $(date -u +%H:%M:%S.%3N)"
+            # perf exits non-zero when the server ends while it records; the file still holds
+            # what was sampled until then, and the rendering says if it holds nothing.
+            timeout $((stall_profile_seconds + 30)) perf record -q -o "$file.perf.data" \
+                -F "$stall_profile_hz" -e cpu-clock -e sched:sched_switch \
+                --call-graph "dwarf,$stall_profile_stack_bytes" -p "$pid" \
+                -- sleep "$stall_profile_seconds" 2>&1 || echo "(perf record exited with $?)"
+            echo "# perf recording until $(date -u +%H:%M:%S.%3N); rendered below after the run"
         fi
     } >"$file" 2>&1
+}
+
+# perf report's text without its empty lines, column rulers and tips, each line cut to
+# perf_report_columns: C++ template names run to thousands of characters.
+perf_report_columns=200
+perf_report_body() {
+    { grep -v '^#$\|^$\|^# To display\|^# \.\.\.\|Tip:' || true; } | cut -c "1-$perf_report_columns"
+}
+
+# Appends each stall snapshot's profile to its file as text: per event, the threads and the
+# functions that hold most of the samples, then the call chains that lead to them. Run after the
+# server has stopped, because unwinding dwarf stacks takes seconds of CPU.
+render_stall_profiles() { # snapshot files...
+    local file
+    for file in "$@"; do
+        [[ -s $file.perf.data ]] || continue
+        {
+            echo "## perf profile, by thread and function (self samples, over 1%)"
+            perf report -i "$file.perf.data" --stdio --no-children --no-inline --sort comm,sym \
+                -g none --percent-limit 1 2>&1 | perf_report_body ||
+                echo "(perf report failed)"
+            echo "## perf profile, call chains into those functions (callee first, over 5%)"
+            perf report -i "$file.perf.data" --stdio --no-children --no-inline --sort comm,sym \
+                -g callee,5,2 --max-stack 24 --percent-limit 5 2>&1 | perf_report_body ||
+                echo "(perf report failed)"
+        } >>"$file"
+        rm -f "$file.perf.data" "$file.perf.data.old"
+    done
 }
 
 if ((soak)); then
@@ -372,6 +411,7 @@ if ((soak)); then
         done
         wait "$loadgen_pid" || failures=$((failures + 1))
         stop_server
+        render_stall_profiles "${stall_list[@]}"
         mv "$progress" "$out/soak-$c-progress.txt"
         progress=
         cat "$out/soak-$c.json" >>"$results"

@@ -7,6 +7,7 @@
 
 #include "engine/store/sqlite_checkpointer.hpp"
 #include "engine/store/sqlite_store.hpp"
+#include "engine/store/wal_coalescing_vfs.hpp"
 #include "tests/engine/store/blocking_calls.hpp"
 #include "tests/engine/store/failing_allocator.hpp"
 #include "tests/engine/store/fault_injecting_vfs.hpp"
@@ -693,6 +694,12 @@ TEST_F(sqlite_store_faults, under_synchronous_normal_commit_does_not_fsync_the_l
     }
 }
 
+// Bytes of a row whose rewrite journals more than any sub-journal spill threshold this process can
+// have: SQLite's default 64 KiB, or the store's 1 MiB (sub_journal_spill_bytes) once a store has
+// opened before anything else started SQLite, as happens when every test runs in one process.
+// Rows of 256 KiB spilled only under the default, so these tests failed in a single-process run.
+constexpr std::size_t past_any_spill_bytes = 2 << 20;
+
 // A save that changes more pages than the sub-journal keeps in memory moves its journal to a
 // temporary file. When a write to that file meets a full disk, the statement fails with
 // SQLITE_FULL, and since a single-row statement has no statement journal of its own SQLite rolls
@@ -703,9 +710,9 @@ TEST_F(sqlite_store_faults, under_synchronous_normal_commit_does_not_fsync_the_l
 TEST_F(sqlite_store_faults, a_save_whose_journal_meets_a_full_disk_fails_the_whole_batch) {
     auto store = open();
     ASSERT_NE(store, nullptr);
-    create(*store, 1, 4, 256 * 1024);
+    create(*store, 1, 4, past_any_spill_bytes);
     std::vector<planned_save> plan{{1, "small before"}, {2, "small before"}};
-    plan.push_back({3, std::string(256 * 1024, 'z')});
+    plan.push_back({3, std::string(past_any_spill_bytes, 'z')});
     plan.push_back({4, "small after"});
     EXPECT_EQ(gate_.save_in_one_batch(*store,
                                       held_,
@@ -730,22 +737,32 @@ TEST_F(sqlite_store_faults, a_save_whose_journal_meets_a_full_disk_fails_the_who
     expect_file_matches_reports();
 }
 
-// A plain connection through the faults, inside a transaction whose savepoint `one_write` has
-// changed a 512 KiB row, so its sub-journal has moved to its temporary file. Null when it could
+// A plain connection through the writer's stack of file layers (wal_coalescing_vfs over the
+// faults), inside a transaction whose savepoint `one_write` has rewritten every page of a 4 MiB
+// table, so its sub-journal (a copy of each page it changed) is past any spill threshold
+// (past_any_spill_bytes) and has moved to its temporary file. Through the faults alone, the move
+// under the store's 1 MiB threshold is one write larger than SQLite's unix VFS accepts, which is
+// why only the writer journals and why it goes through the coalescing layer. Null when it could
 // not be set up (the test then fails on it).
 sqlite3* open_with_a_journal_in_its_file(const std::filesystem::path& path) {
+    const auto writer_vfs = wal_coalescing_vfs(fault_injecting_vfs());
+    if (!writer_vfs) {
+        return nullptr;
+    }
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(
-            path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, fault_injecting_vfs()) !=
+            path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, *writer_vfs) !=
             SQLITE_OK ||
-        sqlite3_exec(db,
-                     "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16384;"
-                     "CREATE TABLE t (x BLOB);"
-                     "INSERT INTO t VALUES (zeroblob(512 * 1024));"
-                     "BEGIN; SAVEPOINT one_write; UPDATE t SET x = randomblob(512 * 1024);",
-                     nullptr,
-                     nullptr,
-                     nullptr) != SQLITE_OK ||
+        sqlite3_exec(
+            db,
+            "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16384;"
+            "CREATE TABLE t (x BLOB);"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4096)"
+            " INSERT INTO t SELECT zeroblob(1000) FROM n;"
+            "BEGIN; SAVEPOINT one_write; UPDATE t SET x = randomblob(1000);",
+            nullptr,
+            nullptr,
+            nullptr) != SQLITE_OK ||
         faults().sub_journal_writes.calls.load() == 0) {
         sqlite3_close_v2(db);
         return nullptr;
