@@ -65,8 +65,9 @@ stall_snapshot_gap_s=30
 # (gdb, used before, stopped it for 2-5 s and so lengthened the very stall it was looking at), and
 # 3 s is long enough to catch a writer that comes back to the same function for a whole stall.
 stall_profile_seconds=3
-# Samples per second of on-CPU time: about 1,500 stacks in 3 s on a busy core, enough to rank the
-# hot functions, at a cost of well under 1% of the core. A prime, so it does not beat with timers.
+# Samples per second of each event: about 1,500 stacks in 3 s on a busy core, enough to rank the
+# hot functions, while each sample's stack copy (stall_profile_stack_bytes) stays a few MB a
+# second. A prime, so it does not beat with timers.
 stall_profile_hz=499
 # Bytes of each thread's stack perf copies per sample to unwind it afterwards (--call-graph dwarf;
 # the RelWithDebInfo build keeps no frame pointers). 16 KiB reaches from a system call back to the
